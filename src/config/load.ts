@@ -1,0 +1,36 @@
+import path from 'node:path';
+import { type Config, envSchema } from './schema.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment once, at start-up. The only reader of process.env is
+ * main.ts, which hands it to this pure function.
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
+  // Empty strings mean "unset", as shells often export VAR= to clear a value.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    host: e.SME_HOST,
+    port: e.SME_PORT,
+    stateDir: path.resolve(cwd, e.SME_STATE_DIR),
+    accountId: e.SME_ACCOUNT_ID,
+    region: e.SME_REGION,
+    logLevel: e.SME_LOG_LEVEL,
+    idleTimeoutSeconds: e.SME_IDLE_TIMEOUT_SECONDS,
+    coldStartDelayMs: e.SME_COLD_START_DELAY_MS,
+    invocationTimeoutMs: e.SME_INVOCATION_TIMEOUT_SECONDS * 1000,
+    startupTimeoutSeconds: e.SME_STARTUP_TIMEOUT_SECONDS,
+    containerHost: e.SME_CONTAINER_HOST,
+    s3Endpoint: e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL,
+    dockerHost: e.DOCKER_HOST,
+  };
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of the emulator, in one schema (ARCHITECTURE.md decision 7).
+ * Each entry names its environment variable, its default and why it exists;
+ * the README's configuration table is written from this file.
+ */
+const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const envSchema = z.object({
+  /** Address of the single listener that serves every plane. */
+  SME_HOST: z.string().min(1).default('127.0.0.1'),
+  SME_PORT: intFromEnv(0, 65535).default(8181),
+  /** SQLite state and extracted model artifacts live here. */
+  SME_STATE_DIR: z.string().min(1).default('.sagemaker-emulator'),
+  SME_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be 12 digits').default('123456789012'),
+  /** Used when a request carries no SigV4 credential scope. */
+  SME_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like us-east-1').default('us-east-1'),
+  SME_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Serverless: a container idle this long is removed (scale to zero). */
+  SME_IDLE_TIMEOUT_SECONDS: intFromEnv(0, 86_400).default(120),
+  /** Serverless: latency added to every cold start, counted in ModelSetupTime. */
+  SME_COLD_START_DELAY_MS: intFromEnv(0, 3_600_000).default(0),
+  /** SageMaker gives a container 60 s to answer /invocations (contract §7). */
+  SME_INVOCATION_TIMEOUT_SECONDS: intFromEnv(1, 3600).default(60),
+  /**
+   * Used when a variant does not set ContainerStartupHealthCheckTimeoutInSeconds.
+   * The 2023 developer guide gives a container 4 minutes to pass /ping (contract §8.1).
+   */
+  SME_STARTUP_TIMEOUT_SECONDS: intFromEnv(1, 3600).default(240),
+  /** Address the gateway dials to reach published container ports (the compose case changes it). */
+  SME_CONTAINER_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Standard AWS variable: where s3:// ModelDataUrls are fetched from (MinIO, LocalStack, …). */
+  AWS_ENDPOINT_URL_S3: z.string().url().optional(),
+  AWS_ENDPOINT_URL: z.string().url().optional(),
+  /** Standard Docker variable, read here so that nothing else reads the environment. */
+  DOCKER_HOST: z.string().optional(),
+});
+
+export type EnvInput = z.input<typeof envSchema>;
+
+export interface Config {
+  host: string;
+  port: number;
+  stateDir: string;
+  accountId: string;
+  region: string;
+  logLevel: z.infer<typeof envSchema>['SME_LOG_LEVEL'];
+  idleTimeoutSeconds: number;
+  coldStartDelayMs: number;
+  invocationTimeoutMs: number;
+  startupTimeoutSeconds: number;
+  containerHost: string;
+  s3Endpoint: string | undefined;
+  dockerHost: string | undefined;
+}

@@ -1,0 +1,79 @@
+import { resourceArn } from '../shared/arn.js';
+import type { EndpointConfigRecord, Json } from '../store/records.js';
+import type { Operation } from './context.js';
+import { paginate, wireTime } from './list-paging.js';
+import { alreadyExists, notFound } from './not-found.js';
+import { checkTagLimit, inputTags } from './tags.js';
+import { checkProductionVariants } from './variant-rules.js';
+
+export const createEndpointConfig: Operation = (input, ctx) => {
+  const name = input.EndpointConfigName as string;
+  checkProductionVariants(input);
+  const variants = (input.ProductionVariants as Json[]).map((v) => {
+    if (!ctx.store.models.get(ctx.region, v.ModelName as string)) {
+      throw notFound('model', v.ModelName as string, ctx);
+    }
+    // Weight 1.0 is the documented default, and Describe shows it (contract §4.3).
+    return v.ServerlessConfig ? v : { ...v, InitialVariantWeight: v.InitialVariantWeight ?? 1.0 };
+  });
+  const { EndpointConfigName: _n, Tags: _t, ...rest } = input;
+  const arn = resourceArn('endpoint-config', ctx.region, ctx.accountId, name);
+  const record: EndpointConfigRecord = {
+    name,
+    arn,
+    creationTime: ctx.now(),
+    spec: { ...rest, ProductionVariants: variants },
+  };
+  ctx.store.transaction(() => {
+    if (!ctx.store.endpointConfigs.insert(ctx.region, name, record)) {
+      throw alreadyExists('endpoint-config', name, ctx);
+    }
+    checkTagLimit(ctx, arn, inputTags(input));
+    ctx.store.tags.removeAll(arn);
+    ctx.store.tags.add(arn, inputTags(input));
+  });
+  ctx.log.info({ endpointConfig: name }, 'endpoint config created');
+  return { EndpointConfigArn: arn };
+};
+
+export const describeEndpointConfig: Operation = (input, ctx) => {
+  const name = input.EndpointConfigName as string;
+  const c = ctx.store.endpointConfigs.get(ctx.region, name);
+  if (!c) {
+    throw notFound('endpoint-config', name, ctx);
+  }
+  return {
+    EndpointConfigName: c.name,
+    EndpointConfigArn: c.arn,
+    ...c.spec,
+    EnableNetworkIsolation: c.spec.EnableNetworkIsolation ?? false,
+    CreationTime: wireTime(c.creationTime),
+  };
+};
+
+export const listEndpointConfigs: Operation = (input, ctx) => {
+  const { page, NextToken } = paginate(ctx.store.endpointConfigs.list(ctx.region), input);
+  return {
+    EndpointConfigs: page.map((c) => ({
+      EndpointConfigName: c.name,
+      EndpointConfigArn: c.arn,
+      CreationTime: wireTime(c.creationTime),
+    })),
+    ...(NextToken ? { NextToken } : {}),
+  };
+};
+
+/** Allowed even while an endpoint uses the config, as on the real service (contract §4.4). */
+export const deleteEndpointConfig: Operation = (input, ctx) => {
+  const name = input.EndpointConfigName as string;
+  const c = ctx.store.endpointConfigs.get(ctx.region, name);
+  if (!c) {
+    throw notFound('endpoint-config', name, ctx);
+  }
+  ctx.store.transaction(() => {
+    ctx.store.endpointConfigs.delete(ctx.region, name);
+    ctx.store.tags.removeAll(c.arn);
+  });
+  ctx.log.info({ endpointConfig: c.name }, 'endpoint config deleted');
+  return {};
+};

@@ -1,0 +1,80 @@
+import { validationException } from '../protocol/aws-error.js';
+import type { Input } from './context.js';
+
+/**
+ * The List* family: name and time filters, sort, and opaque NextToken paging
+ * with MaxResults defaulting to 10 (contract §4.6).
+ */
+export interface Listable {
+  name: string;
+  creationTime: number;
+  lastModifiedTime?: number;
+  status?: string;
+}
+
+/** Request timestamps come as epoch seconds; ISO strings are tolerated (contract §2.1). */
+export function inputTime(value: unknown): number | undefined {
+  if (typeof value === 'number') {
+    return value * 1000;
+  }
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
+}
+
+function decodeToken(token: unknown): number {
+  if (token === undefined) {
+    return 0;
+  }
+  try {
+    const parsed = JSON.parse(Buffer.from(String(token), 'base64url').toString('utf8')) as { offset?: unknown };
+    if (typeof parsed.offset === 'number' && Number.isInteger(parsed.offset) && parsed.offset >= 0) {
+      return parsed.offset;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw validationException('Invalid pagination token.');
+}
+
+export function paginate<T extends Listable>(items: T[], input: Input): { page: T[]; NextToken?: string } {
+  const nameContains = typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
+  const after = inputTime(input.CreationTimeAfter);
+  const before = inputTime(input.CreationTimeBefore);
+  const modAfter = inputTime(input.LastModifiedTimeAfter);
+  const modBefore = inputTime(input.LastModifiedTimeBefore);
+  const status = input.StatusEquals;
+  const filtered = items.filter(
+    (i) =>
+      (nameContains === undefined || i.name.toLowerCase().includes(nameContains)) &&
+      (after === undefined || i.creationTime > after) &&
+      (before === undefined || i.creationTime < before) &&
+      (modAfter === undefined || (i.lastModifiedTime ?? i.creationTime) > modAfter) &&
+      (modBefore === undefined || (i.lastModifiedTime ?? i.creationTime) < modBefore) &&
+      (status === undefined || i.status === status),
+  );
+  const sortBy = (input.SortBy as string | undefined) ?? 'CreationTime';
+  const direction = input.SortOrder === 'Ascending' ? 1 : -1;
+  filtered.sort((a, b) => {
+    const primary =
+      sortBy === 'Name'
+        ? a.name.localeCompare(b.name)
+        : sortBy === 'Status'
+          ? (a.status ?? '').localeCompare(b.status ?? '')
+          : a.creationTime - b.creationTime;
+    // Ties keep a stable order across pages.
+    return (primary || a.name.localeCompare(b.name)) * direction;
+  });
+  const offset = decodeToken(input.NextToken);
+  const max = (input.MaxResults as number | undefined) ?? 10;
+  const page = filtered.slice(offset, offset + max);
+  const next = offset + max < filtered.length ? offset + max : undefined;
+  return next === undefined
+    ? { page }
+    : { page, NextToken: Buffer.from(JSON.stringify({ offset: next })).toString('base64url') };
+}
+
+/** Epoch milliseconds to the epoch seconds SageMaker writes (contract §2.2). */
+export const wireTime = (ms: number) => ms / 1000;

@@ -1,0 +1,24 @@
+import type { Operation } from './context.js';
+import { createEndpointConfig, deleteEndpointConfig, describeEndpointConfig, listEndpointConfigs } from './endpoint-configs.js';
+import { createEndpoint, deleteEndpoint, describeEndpoint, listEndpoints } from './endpoints.js';
+import { createModel, deleteModel, describeModel, listModels } from './models.js';
+import { addTags, deleteTags, listTags } from './tags.js';
+
+/** The operation table: `SageMaker.<Operation>` → handler. */
+export const operations: Record<string, Operation> = {
+  CreateModel: createModel,
+  DescribeModel: describeModel,
+  ListModels: listModels,
+  DeleteModel: deleteModel,
+  CreateEndpointConfig: createEndpointConfig,
+  DescribeEndpointConfig: describeEndpointConfig,
+  ListEndpointConfigs: listEndpointConfigs,
+  DeleteEndpointConfig: deleteEndpointConfig,
+  CreateEndpoint: createEndpoint,
+  DescribeEndpoint: describeEndpoint,
+  ListEndpoints: listEndpoints,
+  DeleteEndpoint: deleteEndpoint,
+  AddTags: addTags,
+  ListTags: listTags,
+  DeleteTags: deleteTags,
+};

@@ -1,0 +1,64 @@
+import { validationException } from '../protocol/aws-error.js';
+import { parseResourceArn, resourceArn } from '../shared/arn.js';
+import type { Tag } from '../store/tag-table.js';
+import type { Input, Operation, OperationContext } from './context.js';
+
+const MAX_TAGS = 50;
+
+/** Checks that the 50-tag limit holds once `tags` are added to `arn`. */
+export function checkTagLimit(ctx: OperationContext, arn: string, tags: Tag[]): void {
+  const keys = ctx.store.tags.keysAfterAdding(arn, tags);
+  if (keys.size > MAX_TAGS) {
+    throw validationException(`Resource ${arn} would have ${keys.size} tags; the limit is ${MAX_TAGS}.`);
+  }
+}
+
+export const inputTags = (input: Input): Tag[] => (input.Tags as Tag[] | undefined) ?? [];
+
+/** The ARN must name a model, endpoint config or endpoint that exists in this account and region. */
+function existingResource(arn: string, ctx: OperationContext): string {
+  const parsed = parseResourceArn(arn);
+  const table =
+    parsed?.kind === 'model'
+      ? ctx.store.models
+      : parsed?.kind === 'endpoint-config'
+        ? ctx.store.endpointConfigs
+        : parsed?.kind === 'endpoint'
+          ? ctx.store.endpoints
+          : undefined;
+  if (!parsed || !table || parsed.accountId !== ctx.accountId || parsed.region !== ctx.region) {
+    throw validationException(`Resource ${arn} is not a model, endpoint configuration or endpoint of this account and region.`);
+  }
+  const record = table.get(parsed.region, parsed.name);
+  if (!record) {
+    throw validationException(`Could not find resource "${arn}".`);
+  }
+  // Normalise to our own spelling of the ARN (lower-cased name).
+  return resourceArn(parsed.kind as 'model', parsed.region, parsed.accountId, parsed.name);
+}
+
+export const addTags: Operation = (input, ctx) => {
+  const arn = existingResource(input.ResourceArn as string, ctx);
+  const tags = inputTags(input);
+  checkTagLimit(ctx, arn, tags);
+  ctx.store.tags.add(arn, tags);
+  return { Tags: tags };
+};
+
+export const listTags: Operation = (input, ctx) => {
+  const arn = existingResource(input.ResourceArn as string, ctx);
+  const all = ctx.store.tags.list(arn);
+  const offset = input.NextToken === undefined ? 0 : Number.parseInt(String(input.NextToken), 10);
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw validationException('Invalid pagination token.');
+  }
+  const max = (input.MaxResults as number | undefined) ?? MAX_TAGS;
+  const page = all.slice(offset, offset + max);
+  return offset + max < all.length ? { Tags: page, NextToken: String(offset + max) } : { Tags: page };
+};
+
+export const deleteTags: Operation = (input, ctx) => {
+  const arn = existingResource(input.ResourceArn as string, ctx);
+  ctx.store.tags.remove(arn, input.TagKeys as string[]);
+  return {};
+};

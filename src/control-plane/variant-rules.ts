@@ -1,0 +1,77 @@
+import { validationException } from '../protocol/aws-error.js';
+import type { Json } from '../store/records.js';
+import type { Input } from './context.js';
+
+/**
+ * Rules on ProductionVariants that the service model cannot express
+ * (contract §4.3). The shape validator has already checked each member.
+ */
+const SERVERLESS_MEMORY_SIZES = [1024, 2048, 3072, 4096, 5120, 6144];
+
+/** Features SageMaker Serverless Inference does not support (contract §4.3, "Serverless exclusions"). */
+const serverlessExcludedConfigMembers: [string, string][] = [
+  ['DataCaptureConfig', 'data capture'],
+  ['AsyncInferenceConfig', 'asynchronous inference'],
+  ['ShadowProductionVariants', 'shadow variants'],
+  ['VpcConfig', 'VPC configuration'],
+  ['KmsKeyId', 'KMS keys'],
+];
+
+export function checkProductionVariants(input: Input): void {
+  const variants = input.ProductionVariants as Json[];
+  const seen = new Set<string>();
+  for (const v of variants) {
+    const name = v.VariantName as string;
+    if (seen.has(name.toLowerCase())) {
+      throw validationException(`The variant name "${name}" appears more than once in ProductionVariants.`);
+    }
+    seen.add(name.toLowerCase());
+    if (!v.ModelName) {
+      throw validationException(`ModelName is required for production variant "${name}".`);
+    }
+    if (v.ServerlessConfig) {
+      checkServerlessVariant(v, name, input, variants.length);
+    } else if (v.InstanceType === undefined || v.InitialInstanceCount === undefined) {
+      throw validationException(
+        `Production variant "${name}" must specify either InstanceType and InitialInstanceCount, or ServerlessConfig.`,
+      );
+    }
+  }
+}
+
+function checkServerlessVariant(v: Json, name: string, input: Input, variantCount: number): void {
+  const sc = v.ServerlessConfig as Json;
+  if (v.InstanceType !== undefined || v.InitialInstanceCount !== undefined) {
+    throw validationException(
+      `Production variant "${name}" cannot specify InstanceType or InitialInstanceCount together with ServerlessConfig.`,
+    );
+  }
+  const memory = sc.MemorySizeInMB as number;
+  if (!SERVERLESS_MEMORY_SIZES.includes(memory)) {
+    throw validationException(
+      `Value '${memory}' at 'serverlessConfig.memorySizeInMB' failed to satisfy constraint: Member must be one of ${SERVERLESS_MEMORY_SIZES.join(', ')}.`,
+    );
+  }
+  const pc = sc.ProvisionedConcurrency as number | undefined;
+  if (pc !== undefined && pc > (sc.MaxConcurrency as number)) {
+    throw validationException(
+      `ProvisionedConcurrency (${pc}) of production variant "${name}" must be less than or equal to MaxConcurrency (${sc.MaxConcurrency as number}).`,
+    );
+  }
+  if (variantCount > 1) {
+    throw validationException('An endpoint configuration with a serverless production variant can have only one production variant.');
+  }
+  for (const [member, feature] of serverlessExcludedConfigMembers) {
+    if (input[member] !== undefined) {
+      throw validationException(`Serverless endpoint configurations do not support ${feature} (${member}).`);
+    }
+  }
+  if (input.EnableNetworkIsolation === true) {
+    throw validationException('Serverless endpoint configurations do not support network isolation.');
+  }
+  for (const member of ['AcceleratorType', 'ManagedInstanceScaling', 'InstancePools', 'RoutingConfig'] as const) {
+    if (v[member] !== undefined) {
+      throw validationException(`Serverless production variant "${name}" cannot specify ${member}.`);
+    }
+  }
+}

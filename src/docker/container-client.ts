@@ -1,0 +1,64 @@
+/**
+ * What hosting needs from a container engine. Only src/docker/ talks to
+ * Docker (the dockerode implementation); hosting knows nothing else of it.
+ */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  cmd: string[];
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  memoryBytes: number;
+  nanoCpus: number;
+  /** host path → container path, mounted read-only */
+  mounts: { source: string; target: string }[];
+  /** The port the model serves on inside the container; published on the loopback at a port Docker picks. */
+  containerPort: number;
+}
+
+export interface StartedContainer {
+  id: string;
+  name: string;
+  hostPort: number;
+}
+
+export interface ContainerState {
+  running: boolean;
+  exitCode: number;
+  oomKilled: boolean;
+  error: string;
+}
+
+export interface ImageInfo {
+  id: string;
+  repoDigests: string[];
+}
+
+export interface ManagedContainer {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface ContainerExitEvent {
+  id: string;
+  exitCode: number | undefined;
+  oom: boolean;
+}
+
+export interface ContainerClient {
+  ping(): Promise<{ version: string }>;
+  imageInfo(image: string): Promise<ImageInfo | undefined>;
+  /** Pulls an image, reporting progress lines; rejects on any error line in the stream. */
+  pullImage(image: string, onProgress: (line: string) => void): Promise<void>;
+  /** Creates and starts the container, then reads back the published port. */
+  run(spec: ContainerSpec): Promise<StartedContainer>;
+  state(id: string): Promise<ContainerState | undefined>;
+  logsTail(id: string, lines: number): Promise<string>;
+  /** Stops (SIGTERM, then SIGKILL after the grace period) and removes; absent containers are fine. */
+  remove(id: string, graceSeconds: number): Promise<void>;
+  listManaged(labelFilters: string[]): Promise<ManagedContainer[]>;
+  /** Subscribes to die/oom events of managed containers; returns an unsubscribe function. */
+  onExit(listener: (event: ContainerExitEvent) => void): () => void;
+  close(): void;
+}

@@ -1,0 +1,120 @@
+import { createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import * as tar from 'tar';
+
+/**
+ * Puts a model's artifacts (ModelDataUrl) into a directory that becomes the
+ * container's /opt/ml/model (contract §8.1: the .tar.gz is extracted there).
+ * Accepted: file:// URLs and local paths (a tarball, a directory or a single
+ * file), s3:// through any S3-compatible endpoint (AWS_ENDPOINT_URL_S3), https://.
+ */
+export interface ArtifactSource {
+  /** Resolves an s3:// URL to a readable stream of the object. */
+  fetchS3(bucket: string, key: string): Promise<Readable>;
+}
+
+export class ArtifactError extends Error {}
+
+const isTarball = (p: string) => /\.(tar\.gz|tgz|tar)$/i.test(p);
+
+export async function materializeModelData(
+  url: string | undefined,
+  targetDir: string,
+  source: ArtifactSource,
+): Promise<string> {
+  await fs.rm(targetDir, { recursive: true, force: true });
+  await fs.mkdir(targetDir, { recursive: true });
+  if (!url) {
+    return targetDir;
+  }
+  if (url.startsWith('s3://')) {
+    const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
+    if (!m) {
+      throw new ArtifactError(`ModelDataUrl ${url} does not name an S3 object.`);
+    }
+    const body = await source.fetchS3(m[1]!, m[2]!).catch((err: Error) => {
+      throw new ArtifactError(`Could not download ${url}: ${err.message}`);
+    });
+    return unpackStream(body, url, targetDir);
+  }
+  if (url.startsWith('https://') || url.startsWith('http://')) {
+    const res = await fetch(url);
+    if (!res.ok || !res.body) {
+      throw new ArtifactError(`Could not download ${url}: HTTP ${res.status}`);
+    }
+    return unpackStream(Readable.fromWeb(res.body as never), url, targetDir);
+  }
+  const local = url.startsWith('file://') ? fileURLToPath(url) : path.resolve(url);
+  const stat = await fs.stat(local).catch(() => undefined);
+  if (!stat) {
+    throw new ArtifactError(`ModelDataUrl ${url}: ${local} does not exist.`);
+  }
+  if (stat.isDirectory()) {
+    await fs.cp(local, targetDir, { recursive: true });
+  } else if (isTarball(local)) {
+    await extractTarball(local, targetDir);
+  } else {
+    await fs.copyFile(local, path.join(targetDir, path.basename(local)));
+  }
+  return targetDir;
+}
+
+async function unpackStream(body: Readable, url: string, targetDir: string): Promise<string> {
+  const name = path.basename(new URL(url).pathname) || 'model';
+  const download = path.join(targetDir, '..', `${path.basename(targetDir)}.download`);
+  await pipeline(body, createWriteStream(download));
+  try {
+    if (isTarball(name)) {
+      await extractTarball(download, targetDir);
+    } else {
+      await fs.copyFile(download, path.join(targetDir, name));
+    }
+  } finally {
+    await fs.rm(download, { force: true });
+  }
+  return targetDir;
+}
+
+/**
+ * Extracts without letting any entry escape the target: no absolute paths, no
+ * `..` segments, no links pointing outside (node-tar already strips the first
+ * two by default; the filter makes the rule explicit and covers link targets).
+ */
+export async function extractTarball(file: string, targetDir: string): Promise<void> {
+  const root = path.resolve(targetDir);
+  const rejected: string[] = [];
+  const inside = (p: string) => {
+    const resolved = path.resolve(root, p);
+    return resolved === root || resolved.startsWith(root + path.sep);
+  };
+  await tar.x({
+    file,
+    cwd: root,
+    strict: true,
+    preservePaths: false,
+    filter: (entryPath, entry) => {
+      const e = entry as tar.ReadEntry;
+      const linkTarget = e.linkpath ? path.resolve(path.dirname(path.resolve(root, entryPath)), e.linkpath) : undefined;
+      const ok =
+        !path.isAbsolute(entryPath) &&
+        !entryPath.split(/[\\/]/).includes('..') &&
+        inside(entryPath) &&
+        (linkTarget === undefined || inside(path.relative(root, linkTarget)));
+      if (!ok) {
+        rejected.push(entryPath);
+      }
+      return ok;
+    },
+  }).catch((err: Error) => {
+    throw new ArtifactError(`Could not extract ${file}: ${err.message}`);
+  });
+  if (rejected.length > 0) {
+    throw new ArtifactError(
+      `Refused to extract ${file}: entries would escape /opt/ml/model (${rejected.slice(0, 5).join(', ')}).`,
+    );
+  }
+}

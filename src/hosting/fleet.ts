@@ -1,0 +1,25 @@
+import type { ContainerExitEvent } from '../docker/container-client.js';
+import type { ModelInstance } from './model-instance.js';
+
+/** A request's hold on one instance; release it when the answer is written. */
+export interface Lease {
+  instance: ModelInstance;
+  release(): void;
+}
+
+/** The containers of one production variant. Provisioned and serverless variants differ in how they grow. */
+export interface VariantFleet {
+  readonly variantName: string;
+  /** Payload limit for this variant's requests (6 MB real-time, 4 MB serverless: contract §7). */
+  readonly maxPayloadBytes: number;
+  /** Brings the fleet to its initial size; rejects with a StartupError if it cannot. */
+  start(): Promise<void>;
+  /** An instance to send one request to; waits while capacity is coming, rejects when there is none. */
+  acquire(signal: AbortSignal): Promise<Lease>;
+  /** A request could not reach the instance: check it, and replace it if it is gone. */
+  reportUnreachable(instance: ModelInstance): void;
+  /** Docker said one of our containers exited; true when it was one of this fleet's. */
+  containerExited(event: ContainerExitEvent): boolean;
+  instanceCount(): number;
+  stop(graceSeconds: number): Promise<void>;
+}

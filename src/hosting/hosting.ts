@@ -1,0 +1,300 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { ContainerClient, ContainerExitEvent } from '../docker/container-client.js';
+import { labels } from '../docker/labels.js';
+import type { EndpointRecord, Json, VariantState } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { type ArtifactSource, materializeModelData } from './artifacts.js';
+import { EndpointDeployment } from './endpoint-deployment.js';
+import type { VariantFleet } from './fleet.js';
+import { resolveImage } from './images.js';
+import { containerCaps } from './instance-types.js';
+import { type InstanceEnv, StartupError } from './model-instance.js';
+import { ProvisionedFleet } from './provisioned-fleet.js';
+
+export interface HostingDeps {
+  store: Store;
+  docker: ContainerClient;
+  log: Logger;
+  config: Config;
+  artifacts: ArtifactSource;
+  gatewayId: string;
+}
+
+/** FailureReason is at most 1024 characters (DescribeEndpointOutput). */
+const MAX_FAILURE_REASON = 1024;
+/** SageMaker sends SIGTERM, then SIGKILL 30 s later (contract §7); the emulator waits less on delete. */
+const STOP_GRACE_SECONDS = 5;
+
+const key = (region: string, name: string) => `${region}/${name.toLowerCase()}`;
+
+/**
+ * Owns every endpoint's containers: brings endpoints up (moving their stored
+ * status from Creating to InService or Failed), tears them down, restores
+ * them after a restart and cleans up after a dead gateway.
+ */
+export class Hosting {
+  private readonly deployments = new Map<string, EndpointDeployment>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly instanceEnv: InstanceEnv;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly deps: HostingDeps) {
+    this.instanceEnv = {
+      docker: deps.docker,
+      log: deps.log,
+      containerHost: deps.config.containerHost,
+      gatewayLabels: gatewayLabels(deps.gatewayId, deps.config.stateDir),
+      poolConnections: 64,
+    };
+    this.unsubscribe = deps.docker.onExit((e) => this.containerExited(e));
+  }
+
+  get(region: string, name: string): EndpointDeployment | undefined {
+    return this.deployments.get(key(region, name));
+  }
+
+  /** Starts bringing an endpoint up; returns at once (CreateEndpoint answers with Creating). */
+  deploy(region: string, record: EndpointRecord): void {
+    this.track(this.bringUp(region, record, 'Creating'));
+  }
+
+  /** Stops the endpoint's containers, then forgets it (DeleteEndpoint's Deleting → gone). */
+  undeploy(region: string, name: string): void {
+    this.track(this.tearDown(region, name));
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  private async bringUp(region: string, record: EndpointRecord, status: 'Creating' | 'InService'): Promise<void> {
+    const deployment = new EndpointDeployment(region, record.name, status);
+    this.deployments.set(key(region, record.name), deployment);
+    const log = this.deps.log.child({ endpoint: record.name });
+    let ready!: () => void;
+    deployment.ready = new Promise<void>((r) => (ready = r));
+    const started = Date.now();
+    try {
+      const images = new Map<string, VariantState['DeployedImages']>();
+      const fleets = await Promise.all(
+        record.config.spec.ProductionVariants.map(async (v) => {
+          const { fleet, image } = await this.buildFleet(region, record, v, log);
+          images.set(fleet.variantName, [image]);
+          deployment.fleets.set(fleet.variantName, fleet);
+          deployment.weights.set(fleet.variantName, weightOf(record, fleet.variantName));
+          return fleet;
+        }),
+      );
+      if (!deployment.cancelled) {
+        await Promise.all(fleets.map((f) => f.start()));
+      }
+      if (deployment.cancelled) {
+        await Promise.all(fleets.map((f) => f.stop(0)));
+        return;
+      }
+      deployment.status = 'InService';
+      this.updateRecord(region, record.name, (e) => ({
+        ...e,
+        status: 'InService',
+        failureReason: undefined,
+        lastModifiedTime: Date.now(),
+        variants: e.variants.map((vs) => ({
+          ...vs,
+          ...(vs.DesiredInstanceCount !== undefined
+            ? { CurrentInstanceCount: deployment.fleets.get(vs.VariantName)?.instanceCount() ?? 0 }
+            : {}),
+          DeployedImages: images.get(vs.VariantName),
+        })),
+      }));
+      log.info({ ms: Date.now() - started }, 'endpoint in service');
+    } catch (err) {
+      await Promise.all([...deployment.fleets.values()].map((f) => f.stop(0)));
+      deployment.fleets.clear();
+      const reason =
+        err instanceof StartupError ? err.message : `Internal error while creating the endpoint: ${(err as Error).message}`;
+      log.error({ reason }, 'endpoint failed');
+      if (!deployment.cancelled) {
+        deployment.status = 'Failed';
+        this.updateRecord(region, record.name, (e) => ({
+          ...e,
+          status: 'Failed',
+          failureReason: reason.slice(0, MAX_FAILURE_REASON),
+          lastModifiedTime: Date.now(),
+        }));
+      }
+    } finally {
+      ready();
+    }
+  }
+
+  private async buildFleet(
+    region: string,
+    record: EndpointRecord,
+    variant: Json,
+    log: Logger,
+  ): Promise<{ fleet: VariantFleet; image: NonNullable<VariantState['DeployedImages']>[number] }> {
+    const variantName = variant.VariantName as string;
+    const model = record.models[variant.ModelName as string];
+    const container = (model?.spec.PrimaryContainer ?? (model?.spec.Containers as Json[] | undefined)?.[0]) as
+      | Json
+      | undefined;
+    if (!model || !container) {
+      throw new StartupError(`Model ${variant.ModelName as string} of variant ${variantName} has no container.`);
+    }
+    if (Array.isArray(model.spec.Containers) && model.spec.Containers.length > 1) {
+      throw new StartupError(`Model ${model.name} has several containers; the emulator hosts single-container models.`);
+    }
+    if (variant.ServerlessConfig) {
+      throw new StartupError(`Variant ${variantName} is serverless; serverless variants are not supported yet.`);
+    }
+    const image = await resolveImage(this.deps.docker, container.Image as string, log);
+    const modelDir = await materializeModelData(
+      container.ModelDataUrl as string | undefined,
+      path.join(this.deps.config.stateDir, 'models', region, record.name.toLowerCase(), variantName),
+      this.deps.artifacts,
+    ).catch((err: Error) => {
+      throw new StartupError(err.message);
+    });
+    const caps = containerCaps(variant.InstanceType as string);
+    const startupSeconds =
+      (variant.ContainerStartupHealthCheckTimeoutInSeconds as number | undefined) ?? this.deps.config.startupTimeoutSeconds;
+    const fleet = new ProvisionedFleet(
+      variantName,
+      variant.InitialInstanceCount as number,
+      {
+        endpointName: record.name,
+        variantName,
+        region,
+        image: container.Image as string,
+        environment: (container.Environment as Record<string, string> | undefined) ?? {},
+        modelDir,
+        memoryBytes: caps.memoryBytes,
+        nanoCpus: caps.nanoCpus,
+        startupTimeoutMs: startupSeconds * 1000,
+      },
+      this.instanceEnv,
+    );
+    return { fleet, image };
+  }
+
+  private async tearDown(region: string, name: string): Promise<void> {
+    const deployment = this.deployments.get(key(region, name));
+    if (deployment) {
+      deployment.cancelled = true;
+      deployment.status = 'Deleting';
+      await Promise.all([...deployment.fleets.values()].map((f) => f.stop(STOP_GRACE_SECONDS)));
+      this.deployments.delete(key(region, name));
+    }
+    const record = this.deps.store.endpoints.get(region, name);
+    this.deps.store.transaction(() => {
+      this.deps.store.endpoints.delete(region, name);
+      if (record) {
+        this.deps.store.tags.removeAll(record.arn);
+      }
+    });
+    this.deps.log.info({ endpoint: name }, 'endpoint deleted');
+  }
+
+  private updateRecord(region: string, name: string, change: (e: EndpointRecord) => EndpointRecord): void {
+    const current = this.deps.store.endpoints.get(region, name);
+    if (current && current.status !== 'Deleting') {
+      this.deps.store.endpoints.put(region, name, change(current));
+    }
+  }
+
+  private containerExited(event: ContainerExitEvent): void {
+    for (const d of this.deployments.values()) {
+      for (const f of d.fleets.values()) {
+        if (f.containerExited(event)) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * After a restart: endpoints that were serving come back without anyone
+   * asking, ones caught mid-creation are created again, ones caught
+   * mid-deletion finish deleting.
+   */
+  restore(): void {
+    for (const { region, doc } of this.deps.store.endpoints.all()) {
+      if (doc.status === 'InService' || doc.status === 'Updating' || doc.status === 'SystemUpdating') {
+        this.deps.log.info({ endpoint: doc.name }, 'restoring endpoint');
+        this.track(this.bringUp(region, { ...doc, status: 'InService' }, 'InService'));
+      } else if (doc.status === 'Creating') {
+        this.deploy(region, doc);
+      } else if (doc.status === 'Deleting') {
+        this.undeploy(region, doc.name);
+      }
+    }
+  }
+
+  /**
+   * Removes containers left by a gateway that is gone: one that used our
+   * state directory, or one on this host whose process no longer exists.
+   * Containers of another live gateway are left alone.
+   */
+  async removeOrphans(): Promise<number> {
+    const containers = await this.deps.docker.listManaged([]);
+    const orphans = containers.filter((c) => {
+      const l = c.labels;
+      if (l[labels.gateway] === this.deps.gatewayId) {
+        return false;
+      }
+      if (l[labels.stateDir] === this.deps.config.stateDir) {
+        return true;
+      }
+      return l[labels.gatewayHost] === os.hostname() && !processAlive(Number(l[labels.gatewayPid]));
+    });
+    await Promise.all(orphans.map((c) => this.deps.docker.remove(c.id, 0)));
+    if (orphans.length > 0) {
+      this.deps.log.info({ removed: orphans.map((o) => o.name) }, 'removed containers of a previous gateway');
+    }
+    return orphans.length;
+  }
+
+  /** Stops every container (SIGINT/SIGTERM); the stored state stays for the next start. */
+  async shutdown(): Promise<void> {
+    this.unsubscribe();
+    for (const d of this.deployments.values()) {
+      d.cancelled = true;
+    }
+    await Promise.all(
+      [...this.deployments.values()].flatMap((d) => [...d.fleets.values()].map((f) => f.stop(STOP_GRACE_SECONDS))),
+    );
+    // Starts still in flight stop their own containers once they see `cancelled`.
+    await Promise.allSettled([...this.pending]);
+    this.deployments.clear();
+  }
+}
+
+function weightOf(record: EndpointRecord, variant: string): number {
+  return record.variants.find((v) => v.VariantName === variant)?.CurrentWeight ?? 1;
+}
+
+export function gatewayLabels(gatewayId: string, stateDir: string): Record<string, string> {
+  return {
+    [labels.managed]: 'true',
+    [labels.gateway]: gatewayId,
+    [labels.gatewayPid]: String(process.pid),
+    [labels.gatewayHost]: os.hostname(),
+    [labels.stateDir]: stateDir,
+  };
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Pool } from 'undici';
+import type { ContainerClient, ContainerExitEvent } from '../docker/container-client.js';
+import { containerName, labels } from '../docker/labels.js';
+import { sleep } from '../shared/clock.js';
+import { ReadinessTimeout, waitForPing } from './readiness.js';
+
+/** How a container is started: the BYOC contract (contract §8.1). */
+export interface InstanceSpec {
+  endpointName: string;
+  variantName: string;
+  region: string;
+  image: string;
+  environment: Record<string, string>;
+  modelDir: string;
+  memoryBytes: number;
+  nanoCpus: number;
+  startupTimeoutMs: number;
+  /** Injected latency after the first /ping 200, before the instance takes traffic (serverless cold starts). */
+  extraStartupDelayMs?: number;
+}
+
+export interface InstanceEnv {
+  docker: ContainerClient;
+  log: Logger;
+  containerHost: string;
+  /** Labels that say which gateway owns the container. */
+  gatewayLabels: Record<string, string>;
+  /** Connections kept open to one container. */
+  poolConnections: number;
+}
+
+export type InstanceStatus = 'Starting' | 'Ready' | 'Stopping' | 'Stopped' | 'Failed';
+
+/** Why a container could not be brought up, in words a person can act on. */
+export class StartupError extends Error {}
+
+const MODEL_PORT = 8080;
+const LOG_LINES_IN_ERRORS = 20;
+
+/** One model container: started, probed, invoked through a keep-alive pool, stopped. */
+export class ModelInstance {
+  readonly instanceId = `i-${randomBytes(8).toString('hex')}`;
+  status: InstanceStatus = 'Starting';
+  containerId: string | undefined;
+  pool: Pool | undefined;
+  inFlight = 0;
+  /** When the instance last finished a request (or became ready). */
+  lastActivityAt = 0;
+  /** Set once the container is known to have exited. */
+  exit: ContainerExitEvent | undefined;
+  readonly log: Logger;
+  private readonly exited = new AbortController();
+
+  constructor(
+    readonly spec: InstanceSpec,
+    private readonly env: InstanceEnv,
+  ) {
+    this.log = env.log.child({ endpoint: spec.endpointName, variant: spec.variantName, instance: this.instanceId });
+  }
+
+  /** Starts the container and resolves once /ping answers 200; throws StartupError otherwise. */
+  async start(): Promise<void> {
+    const { spec, env } = this;
+    const t0 = Date.now();
+    const started = await env.docker
+      .run({
+        name: containerName(spec.endpointName, spec.variantName, this.instanceId),
+        image: spec.image,
+        cmd: ['serve'],
+        env: spec.environment,
+        labels: {
+          ...env.gatewayLabels,
+          [labels.region]: spec.region,
+          [labels.endpoint]: spec.endpointName,
+          [labels.variant]: spec.variantName,
+          [labels.instance]: this.instanceId,
+        },
+        memoryBytes: spec.memoryBytes,
+        nanoCpus: spec.nanoCpus,
+        mounts: [{ source: spec.modelDir, target: '/opt/ml/model' }],
+        containerPort: MODEL_PORT,
+      })
+      .catch((err: Error) => {
+        this.status = 'Failed';
+        throw new StartupError(`Could not start a container from image "${spec.image}": ${err.message}`);
+      });
+    this.containerId = started.id;
+    this.pool = new Pool(`http://${env.containerHost}:${started.hostPort}`, {
+      connections: env.poolConnections,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+    });
+    this.log.info({ containerId: started.id.slice(0, 12), hostPort: started.hostPort }, 'container started');
+    try {
+      await waitForPing(this.pool, { timeoutMs: spec.startupTimeoutMs, signal: this.exited.signal });
+      if (spec.extraStartupDelayMs) {
+        await sleep(spec.extraStartupDelayMs, this.exited.signal);
+      }
+    } catch (err) {
+      this.status = 'Failed';
+      throw await this.startupFailure(err);
+    }
+    this.status = 'Ready';
+    this.lastActivityAt = Date.now();
+    this.log.info({ ms: Date.now() - t0 }, 'container ready');
+  }
+
+  private async startupFailure(err: unknown): Promise<StartupError> {
+    const seconds = Math.round(this.spec.startupTimeoutMs / 1000);
+    const tail = await this.lastLogLines();
+    if (err instanceof ReadinessTimeout) {
+      return new StartupError(
+        `The container for variant ${this.spec.variantName} did not pass the ping health check within ${seconds} seconds (${err.message}).${tail}`,
+      );
+    }
+    const state = this.containerId ? await this.env.docker.state(this.containerId).catch(() => undefined) : undefined;
+    const oom = this.exit?.oom || state?.oomKilled;
+    const code = state?.exitCode ?? this.exit?.exitCode;
+    return new StartupError(
+      `The container for variant ${this.spec.variantName} exited with code ${code ?? 'unknown'}${oom ? ' (OOM-killed: it used more than its memory limit)' : ''} before passing the ping health check.${tail}`,
+    );
+  }
+
+  /** The container's last log lines, formatted for a FailureReason or an error message. */
+  async lastLogLines(): Promise<string> {
+    if (!this.containerId) {
+      return '';
+    }
+    const text = (await this.env.docker.logsTail(this.containerId, LOG_LINES_IN_ERRORS)).trim();
+    return text ? ` Last log lines:\n${text}` : '';
+  }
+
+  /** Called when Docker reports that the container died or was OOM-killed. */
+  markExited(event: ContainerExitEvent): void {
+    this.exit = { ...event, oom: event.oom || this.exit?.oom === true };
+    if (event.oom) {
+      // An oom event precedes the die event: keep waiting for die to abort.
+      return;
+    }
+    if (this.status === 'Ready' || this.status === 'Starting') {
+      this.status = 'Failed';
+    }
+    this.exited.abort(new StartupError('container exited'));
+  }
+
+  /** Stops and removes the container. Safe to call more than once. */
+  async stop(graceSeconds: number): Promise<void> {
+    if (this.status === 'Stopped' || this.status === 'Stopping') {
+      return;
+    }
+    this.status = 'Stopping';
+    this.exited.abort(new StartupError('instance stopped'));
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.destroy().catch(() => undefined);
+    if (this.containerId) {
+      await this.env.docker.remove(this.containerId, graceSeconds).catch((err: Error) => {
+        this.log.warn({ err }, 'could not remove container');
+      });
+    }
+    this.status = 'Stopped';
+    this.log.info('container removed');
+  }
+}

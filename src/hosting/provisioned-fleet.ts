@@ -1,0 +1,151 @@
+import type { Logger } from 'pino';
+import type { ContainerExitEvent } from '../docker/container-client.js';
+import { AwsError } from '../protocol/aws-error.js';
+import type { Lease, VariantFleet } from './fleet.js';
+import { type InstanceEnv, type InstanceSpec, ModelInstance } from './model-instance.js';
+
+/** InvokeEndpoint's real-time payload limit: 6 MiB (contract §7). */
+export const REALTIME_MAX_PAYLOAD = 6_291_456;
+
+/**
+ * A provisioned variant: InitialInstanceCount containers, kept at that count.
+ * Requests go round robin across ready instances; an instance that dies is
+ * removed and replaced, and requests arriving meanwhile wait for it.
+ */
+export class ProvisionedFleet implements VariantFleet {
+  readonly maxPayloadBytes = REALTIME_MAX_PAYLOAD;
+  private readonly instances: ModelInstance[] = [];
+  private readonly replacements = new Set<Promise<void>>();
+  private next = 0;
+  private stopped = false;
+  private readonly log: Logger;
+
+  constructor(
+    readonly variantName: string,
+    private readonly count: number,
+    private readonly spec: InstanceSpec,
+    private readonly env: InstanceEnv,
+  ) {
+    this.log = env.log.child({ endpoint: spec.endpointName, variant: variantName });
+  }
+
+  async start(): Promise<void> {
+    const starting = Array.from({ length: this.count }, () => new ModelInstance(this.spec, this.env));
+    this.instances.push(...starting);
+    const results = await Promise.allSettled(starting.map((i) => i.start()));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      await this.stop(0);
+      throw failure.reason;
+    }
+  }
+
+  async acquire(signal: AbortSignal): Promise<Lease> {
+    for (;;) {
+      const ready = this.instances.filter((i) => i.status === 'Ready');
+      if (ready.length > 0) {
+        const instance = ready[this.next++ % ready.length]!;
+        instance.inFlight++;
+        return {
+          instance,
+          release: () => {
+            instance.inFlight--;
+            instance.lastActivityAt = Date.now();
+          },
+        };
+      }
+      if (this.stopped || this.replacements.size === 0) {
+        throw new AwsError('ServiceUnavailable', `No instance of variant ${this.variantName} is available.`, {
+          status: 503,
+        });
+      }
+      // Every instance is down and replacements are starting: wait for one.
+      await Promise.race([...this.replacements, abortPromise(signal)]);
+    }
+  }
+
+  reportUnreachable(instance: ModelInstance): void {
+    if (!instance.containerId || instance.status !== 'Ready') {
+      return;
+    }
+    void this.env.docker.state(instance.containerId).then((s) => {
+      if (!s?.running) {
+        this.replace(instance, `container is ${s ? `exited (code ${s.exitCode})` : 'gone'}`);
+      }
+    });
+  }
+
+  containerExited(event: ContainerExitEvent): boolean {
+    const instance = this.instances.find((i) => i.containerId === event.id);
+    if (!instance) {
+      return false;
+    }
+    const wasReady = instance.status === 'Ready';
+    instance.markExited(event);
+    if (wasReady && !event.oom) {
+      this.replace(instance, `container exited with code ${event.exitCode ?? 'unknown'}`);
+    }
+    return true;
+  }
+
+  /** Removes a dead instance and starts another in its place (retrying with back-off). */
+  private replace(dead: ModelInstance, why: string): void {
+    const idx = this.instances.indexOf(dead);
+    if (idx < 0 || this.stopped) {
+      return;
+    }
+    this.instances.splice(idx, 1);
+    dead.log.warn({ why }, 'instance down; replacing it');
+    void dead.lastLogLines().then((tail) => {
+      if (tail) {
+        dead.log.warn({ logs: tail }, 'last log lines of the failed container');
+      }
+      return dead.stop(0);
+    });
+    const replacement = this.startReplacement(1).finally(() => this.replacements.delete(replacement));
+    this.replacements.add(replacement);
+  }
+
+  private async startReplacement(attempt: number): Promise<void> {
+    if (this.stopped) {
+      return;
+    }
+    const instance = new ModelInstance(this.spec, this.env);
+    this.instances.push(instance);
+    try {
+      await instance.start();
+      this.log.info({ instance: instance.instanceId }, 'replacement instance ready');
+    } catch (err) {
+      const idx = this.instances.indexOf(instance);
+      if (idx >= 0) {
+        this.instances.splice(idx, 1);
+      }
+      await instance.stop(0);
+      if (this.stopped) {
+        return;
+      }
+      this.log.error({ err: (err as Error).message, attempt }, 'replacement instance failed to start');
+      // Back off so that a crash-looping image does not hammer Docker (engine-design P7).
+      await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
+      return this.startReplacement(attempt + 1);
+    }
+  }
+
+  instanceCount(): number {
+    return this.instances.filter((i) => i.status === 'Ready').length;
+  }
+
+  async stop(graceSeconds: number): Promise<void> {
+    this.stopped = true;
+    const all = this.instances.splice(0);
+    await Promise.all(all.map((i) => i.stop(graceSeconds)));
+  }
+}
+
+/** Rejects when the signal aborts; never settles otherwise. */
+export function abortPromise(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    signal.throwIfAborted();
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}

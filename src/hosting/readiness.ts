@@ -1,0 +1,46 @@
+import type { Pool } from 'undici';
+import { sleep } from '../shared/clock.js';
+
+/**
+ * Readiness is an HTTP 200 from GET /ping (contract §8.1), polled fast so that
+ * a cold start costs the model's own start time and little more: every 10 ms
+ * for the first second, then backing off to 100 ms (engine-design P6). A probe
+ * gets 250 ms to answer; SageMaker gives it 2 s, but a probe that hangs must
+ * not hold up the next one.
+ */
+export interface ReadinessOptions {
+  timeoutMs: number;
+  /** Aborted when the container exits: no need to wait for the timeout. */
+  signal: AbortSignal;
+}
+
+export class ReadinessTimeout extends Error {}
+
+export async function waitForPing(pool: Pool, opts: ReadinessOptions): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  const started = Date.now();
+  let lastProblem = 'no answer yet';
+  while (Date.now() < deadline) {
+    opts.signal.throwIfAborted();
+    try {
+      const res = await pool.request({
+        method: 'GET',
+        path: '/ping',
+        headersTimeout: 250,
+        bodyTimeout: 250,
+        signal: opts.signal,
+      });
+      await res.body.dump();
+      if (res.statusCode === 200) {
+        return;
+      }
+      lastProblem = `/ping answered ${res.statusCode}`;
+    } catch (err) {
+      opts.signal.throwIfAborted();
+      lastProblem = (err as Error).message;
+    }
+    const elapsed = Date.now() - started;
+    await sleep(elapsed < 1000 ? 10 : Math.min(100, 10 + elapsed / 20), opts.signal);
+  }
+  throw new ReadinessTimeout(`last probe: ${lastProblem}`);
+}

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig } from './config/load.js';
+import { createLogger } from './observability/logger.js';
+import { startEmulator } from './server.js';
+
+const USAGE = `Usage: sagemaker-emulator [--help] [--version]
+
+Runs a local emulator of Amazon SageMaker hosting. Point any AWS client at it:
+  AWS_ENDPOINT_URL=http://127.0.0.1:8181 aws sagemaker list-endpoints
+
+Settings come from the environment (SME_HOST, SME_PORT, SME_STATE_DIR, SME_ACCOUNT_ID,
+SME_REGION, SME_LOG_LEVEL, SME_IDLE_TIMEOUT_SECONDS, SME_COLD_START_DELAY_MS,
+SME_INVOCATION_TIMEOUT_SECONDS, SME_STARTUP_TIMEOUT_SECONDS, SME_CONTAINER_HOST);
+see the README for each one.`;
+
+/** The entry point: the only reader of process.env and the only caller of process.exit. */
+export async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  if (argv.includes('--version')) {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    console.log(pkg.version);
+    return;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel, process.stdout.isTTY === true);
+  const emulator = await startEmulator(config, log).catch((err: Error) => {
+    log.fatal({ err }, 'could not start');
+    process.exit(1);
+  });
+
+  let signals = 0;
+  const stop = (signal: string) => {
+    if (++signals > 1) {
+      log.warn('second signal: exiting without cleaning up');
+      process.exit(130);
+    }
+    log.info({ signal }, 'shutting down: removing model containers');
+    emulator.close().then(
+      () => {
+        log.info('stopped');
+        log.flush?.();
+        process.exit(0);
+      },
+      (err: Error) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

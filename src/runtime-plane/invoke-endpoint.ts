@@ -1,0 +1,202 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
+import { errors as undiciErrors } from 'undici';
+import { payloadTooLarge } from '../protocol/aws-error.js';
+import type { Hosting } from '../hosting/hosting.js';
+import type { Lease, VariantFleet } from '../hosting/fleet.js';
+import { containerUnreachable, endpointNotFound, invocationTimedOut, type ModelErrorSite, modelError, validationError } from './errors.js';
+
+export interface InvokeDeps {
+  hosting: Hosting;
+  accountId: string;
+  invocationTimeoutMs: number;
+}
+
+export interface InvokeRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  endpointName: string;
+  region: string;
+  requestId: string;
+  log: Logger;
+}
+
+/** Request headers the container sees (contract §8.1: the supported headers pass through). */
+const FORWARDED_HEADERS = [
+  'content-type',
+  'accept',
+  'x-amzn-sagemaker-custom-attributes',
+  'x-amzn-sagemaker-target-model',
+  'x-amzn-sagemaker-inference-id',
+];
+
+const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
+/** The longest container error body quoted back in OriginalMessage. */
+const MAX_ORIGINAL_MESSAGE = 64 * 1024;
+
+/**
+ * InvokeEndpoint (`POST /endpoints/{name}/invocations`), kept off Express:
+ * no body parsing, the body streamed to the container and back through the
+ * container's keep-alive pool (ARCHITECTURE.md, "the hot path").
+ */
+export async function invokeEndpoint(deps: InvokeDeps, r: InvokeRequest): Promise<void> {
+  const { req, res, endpointName } = r;
+  if (endpointName.length > 63 || !ENDPOINT_NAME.test(endpointName)) {
+    throw validationError(
+      `1 validation error detected: Value '${endpointName}' at 'endpointName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*`,
+    );
+  }
+  const deployment = deps.hosting.get(r.region, endpointName);
+  if (!deployment || deployment.status === 'Deleting') {
+    throw endpointNotFound(endpointName, deps.accountId);
+  }
+  if (deployment.status !== 'InService') {
+    throw validationError(
+      `Endpoint ${endpointName} of account ${deps.accountId} is not in service (its status is ${deployment.status}).`,
+    );
+  }
+  const fleet = deployment.pickFleet(headerValue(req, 'x-amzn-sagemaker-target-variant'));
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > fleet.maxPayloadBytes) {
+    res.setHeader('Connection', 'close');
+    throw payloadTooLarge(fleet.maxPayloadBytes);
+  }
+
+  // The client going away cancels the wait for capacity and the call to the container.
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) {
+      abort.abort(new Error('client disconnected'));
+    }
+  };
+  res.once('close', onClose);
+  await deployment.ready;
+  const lease = await fleet.acquire(abort.signal);
+  try {
+    await forward(deps, r, fleet, lease, abort.signal, Number.isNaN(declared));
+  } finally {
+    lease.release();
+    res.off('close', onClose);
+  }
+}
+
+async function forward(
+  deps: InvokeDeps,
+  r: InvokeRequest,
+  fleet: VariantFleet,
+  lease: Lease,
+  signal: AbortSignal,
+  unknownLength: boolean,
+): Promise<void> {
+  const { req, res } = r;
+  const instance = lease.instance;
+  const site: ModelErrorSite = {
+    region: r.region,
+    accountId: deps.accountId,
+    endpointName: r.endpointName,
+    variantName: fleet.variantName,
+    instanceId: instance.instanceId,
+  };
+  const headers: Record<string, string> = {};
+  for (const h of FORWARDED_HEADERS) {
+    const v = headerValue(req, h);
+    if (v !== undefined) {
+      headers[h] = v;
+    }
+  }
+  if (!unknownLength) {
+    headers['content-length'] = String(req.headers['content-length']);
+  }
+  const pool = instance.pool;
+  if (!pool) {
+    throw containerUnreachable(site, 'the instance was stopped');
+  }
+  let answer;
+  try {
+    answer = await pool.request({
+      method: 'POST',
+      path: '/invocations',
+      headers,
+      body: unknownLength ? req.pipe(limitBytes(fleet.maxPayloadBytes)) : req,
+      headersTimeout: deps.invocationTimeoutMs,
+      bodyTimeout: deps.invocationTimeoutMs,
+      signal,
+    });
+  } catch (err) {
+    throw mapTransportError(err, site, () => fleet.reportUnreachable(instance));
+  }
+  if (answer.statusCode < 200 || answer.statusCode >= 300) {
+    const text = await readText(answer.body, MAX_ORIGINAL_MESSAGE).catch(() => '');
+    throw modelError(site, answer.statusCode, text);
+  }
+  res.statusCode = 200;
+  res.setHeader('Content-Type', String(answer.headers['content-type'] ?? 'application/octet-stream'));
+  res.setHeader('x-Amzn-Invoked-Production-Variant', fleet.variantName);
+  const custom = answer.headers['x-amzn-sagemaker-custom-attributes'];
+  if (custom !== undefined) {
+    res.setHeader('X-Amzn-SageMaker-Custom-Attributes', String(custom));
+  }
+  const length = answer.headers['content-length'];
+  if (length !== undefined) {
+    res.setHeader('Content-Length', String(length));
+  }
+  try {
+    await pipeline(answer.body, res);
+  } catch (err) {
+    if (!signal.aborted) {
+      r.log.warn({ err: (err as Error).message }, 'response stream from the container broke');
+    }
+    res.destroy();
+  }
+}
+
+function mapTransportError(err: unknown, site: ModelErrorSite, onUnreachable: () => void): Error {
+  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+    return invocationTimedOut(site);
+  }
+  if (err instanceof PayloadLimitError) {
+    return payloadTooLarge(err.limit);
+  }
+  if ((err as Error).name === 'AbortError' || err instanceof undiciErrors.RequestAbortedError) {
+    return err as Error;
+  }
+  onUnreachable();
+  const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  return containerUnreachable(site, code);
+}
+
+class PayloadLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`payload over ${limit} bytes`);
+  }
+}
+
+/** A body without Content-Length (chunked) is counted as it streams. */
+function limitBytes(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      cb(seen > limit ? new PayloadLimitError(limit) : null, chunk);
+    },
+  });
+}
+
+async function readText(body: AsyncIterable<Buffer>, max: number): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < max) {
+      parts.push(chunk);
+    }
+    size += chunk.length;
+  }
+  return Buffer.concat(parts).subarray(0, max).toString('utf8');
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}

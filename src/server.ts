@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from './app.js';
+import type { Config } from './config/schema.js';
+import { DockerodeClient } from './docker/dockerode-client.js';
+import { Hosting } from './hosting/hosting.js';
+import { s3ArtifactSource } from './hosting/s3-source.js';
+import type { Logger } from './observability/logger.js';
+import { openDatabase } from './store/database.js';
+import { Store } from './store/store.js';
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  hosting: Hosting;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the emulator together and starts listening: state, Docker, clean-up
+ * after a dead gateway, restored endpoints. Used by main.ts and by tests that
+ * run the emulator in-process.
+ */
+export async function startEmulator(config: Config, log: Logger): Promise<RunningEmulator> {
+  const store = new Store(openDatabase(config.stateDir));
+  const docker = new DockerodeClient(log, config.dockerHost);
+  const gatewayId = randomUUID();
+  const hosting = new Hosting({
+    store,
+    docker,
+    log,
+    config,
+    artifacts: s3ArtifactSource(config.s3Endpoint, config.region),
+    gatewayId,
+  });
+  try {
+    const { version } = await docker.ping();
+    log.info({ dockerVersion: version }, 'docker engine reachable');
+    await hosting.removeOrphans();
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'docker engine not reachable: endpoints cannot start until it is');
+  }
+  hosting.restore();
+
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, buildApp({ config, store, hosting, docker, log }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info({ url, stateDir: config.stateDir, gatewayId }, 'sagemaker-emulator listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    hosting,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await hosting.shutdown();
+        docker.close();
+        store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/**
+ * One SQLite file under the state directory (ARCHITECTURE.md decision 8).
+ * Documents are stored as JSON beside the columns that queries need, so a new
+ * SageMaker field never needs a migration. `user_version` numbers the schema.
+ */
+const migrations: string[] = [
+  `CREATE TABLE models (
+     region TEXT NOT NULL, name_key TEXT NOT NULL, doc TEXT NOT NULL,
+     PRIMARY KEY (region, name_key));
+   CREATE TABLE endpoint_configs (
+     region TEXT NOT NULL, name_key TEXT NOT NULL, doc TEXT NOT NULL,
+     PRIMARY KEY (region, name_key));
+   CREATE TABLE endpoints (
+     region TEXT NOT NULL, name_key TEXT NOT NULL, doc TEXT NOT NULL,
+     PRIMARY KEY (region, name_key));
+   CREATE TABLE tags (
+     arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, position INTEGER NOT NULL,
+     PRIMARY KEY (arn, key));`,
+];
+
+export function openDatabase(stateDir: string): Db {
+  fs.mkdirSync(stateDir, { recursive: true });
+  const db = new Database(path.join(stateDir, 'state.sqlite'));
+  // WAL keeps readers off the writer's back; NORMAL sync is durable across a process crash.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return db;
+}

@@ -1,0 +1,68 @@
+/**
+ * What the store keeps. Times are epoch milliseconds; the protocol layer turns
+ * them into the epoch seconds SageMaker puts on the wire (contract §2.2).
+ * Shapes the user sent (containers, variants…) are kept as they came, as
+ * plain JSON, because Describe* echoes them.
+ */
+export type Json = Record<string, unknown>;
+
+export interface ModelRecord {
+  name: string;
+  arn: string;
+  creationTime: number;
+  /** The CreateModel input without ModelName and Tags: Describe echoes it. */
+  spec: Json;
+}
+
+export interface EndpointConfigRecord {
+  name: string;
+  arn: string;
+  creationTime: number;
+  spec: Json & { ProductionVariants: Json[] };
+}
+
+/** SageMaker's EndpointStatus enum (contract §5). */
+export type EndpointStatus =
+  | 'OutOfService'
+  | 'Creating'
+  | 'Updating'
+  | 'SystemUpdating'
+  | 'RollingBack'
+  | 'InService'
+  | 'Deleting'
+  | 'Failed'
+  | 'UpdateRollbackFailed';
+
+export interface DeployedImage {
+  SpecifiedImage: string;
+  ResolvedImage: string;
+  ResolutionTime: number;
+}
+
+/** The live part of a variant, as DescribeEndpoint shows it. */
+export interface VariantState {
+  VariantName: string;
+  CurrentWeight: number;
+  DesiredWeight: number;
+  CurrentInstanceCount?: number;
+  DesiredInstanceCount?: number;
+  DeployedImages?: DeployedImage[];
+}
+
+export interface EndpointRecord {
+  name: string;
+  arn: string;
+  configName: string;
+  status: EndpointStatus;
+  failureReason?: string;
+  creationTime: number;
+  lastModifiedTime: number;
+  /**
+   * The config and its models as they were when the endpoint was created:
+   * the real service lets you delete both while the endpoint keeps serving,
+   * and a restart must be able to bring the endpoint back without them.
+   */
+  config: EndpointConfigRecord;
+  models: Record<string, ModelRecord>;
+  variants: VariantState[];
+}
