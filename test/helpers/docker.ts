@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+
+/**
+ * Integration tests need a real Docker engine and the sample images. They fail
+ * loudly when either is missing; they never skip (DEVELOPERS.md).
+ */
+export const ECHO_IMAGE = 'sagemaker-emulator/echo-model:latest';
+
+export function requireDocker(): void {
+  try {
+    execFileSync('docker', ['image', 'inspect', ECHO_IMAGE], { stdio: 'pipe' });
+  } catch (err) {
+    const text = String((err as { stderr?: Buffer }).stderr ?? err);
+    const hint = /No such image/i.test(text)
+      ? `the sample image ${ECHO_IMAGE} is missing: run \`make images\``
+      : 'no Docker engine answers: run `make docker` (or start Docker)';
+    throw new Error(`Integration tests need Docker: ${hint}.\n${text}`);
+  }
+}
+
+/** Containers the emulator started for one state directory (its label), running or not. */
+export function managedContainers(stateDir?: string, endpoint?: string): string[] {
+  const filters = ['--filter', 'label=sagemaker-emulator.managed=true'];
+  if (stateDir) {
+    filters.push('--filter', `label=sagemaker-emulator.state-dir=${stateDir}`);
+  }
+  if (endpoint) {
+    filters.push('--filter', `label=sagemaker-emulator.endpoint=${endpoint}`);
+  }
+  const out = execFileSync('docker', ['ps', '-aq', ...filters], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean);
+}
+
+export function dockerInspect(id: string): Record<string, unknown> {
+  return (JSON.parse(execFileSync('docker', ['inspect', id], { encoding: 'utf8' })) as Record<string, unknown>[])[0]!;
+}

@@ -1,0 +1,61 @@
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  type ProductionVariant,
+  type SageMakerClient,
+  waitUntilEndpointInService,
+} from '@aws-sdk/client-sagemaker';
+import { ECHO_IMAGE } from './docker.js';
+import { uniqueName } from './emulator.js';
+
+export interface ModelOptions {
+  image?: string;
+  modelDataUrl?: string;
+  environment?: Record<string, string>;
+}
+
+export async function createModel(sm: SageMakerClient, opts: ModelOptions = {}): Promise<string> {
+  const name = uniqueName('model');
+  await sm.send(
+    new CreateModelCommand({
+      ModelName: name,
+      ExecutionRoleArn: 'arn:aws:iam::123456789012:role/test',
+      PrimaryContainer: {
+        Image: opts.image ?? ECHO_IMAGE,
+        ...(opts.modelDataUrl ? { ModelDataUrl: opts.modelDataUrl } : {}),
+        ...(opts.environment ? { Environment: opts.environment } : {}),
+      },
+    }),
+  );
+  return name;
+}
+
+/** Creates a model, a one-variant provisioned config and an endpoint; returns their names. */
+export async function createEndpoint(
+  sm: SageMakerClient,
+  opts: ModelOptions & { instanceCount?: number; variant?: Partial<ProductionVariant>; wait?: boolean } = {},
+): Promise<{ model: string; config: string; endpoint: string }> {
+  const model = await createModel(sm, opts);
+  const config = uniqueName('config');
+  await sm.send(
+    new CreateEndpointConfigCommand({
+      EndpointConfigName: config,
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          ModelName: model,
+          InstanceType: 'ml.m5.large',
+          InitialInstanceCount: opts.instanceCount ?? 1,
+          ...opts.variant,
+        },
+      ],
+    }),
+  );
+  const endpoint = uniqueName('ep');
+  await sm.send(new CreateEndpointCommand({ EndpointName: endpoint, EndpointConfigName: config }));
+  if (opts.wait !== false) {
+    await waitUntilEndpointInService({ client: sm, maxWaitTime: 120, minDelay: 1, maxDelay: 1 }, { EndpointName: endpoint });
+  }
+  return { model, config, endpoint };
+}
