@@ -14,7 +14,7 @@ export function requireDocker(): void {
     const hint = /No such image/i.test(text)
       ? `the sample image ${ECHO_IMAGE} is missing: run \`make images\``
       : 'no Docker engine answers: run `make docker` (or start Docker)';
-    throw new Error(`Integration tests need Docker: ${hint}.\n${text}`);
+    throw new Error(`Integration tests need Docker: ${hint}.\n${text}`, { cause: err });
   }
 }
 
