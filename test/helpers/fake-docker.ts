@@ -71,6 +71,8 @@ export class FakeDocker implements ContainerClient {
   readonly foreign = new Map<string, ManagedContainer>();
   readonly pulls: string[] = [];
   readonly removals: { id: string; graceSeconds: number }[] = [];
+  /** run() calls that have not returned yet. */
+  runsInFlight = 0;
   private readonly listeners = new Set<(e: ContainerExitEvent) => void>();
   closed = false;
 
@@ -127,6 +129,15 @@ export class FakeDocker implements ContainerClient {
   }
 
   async run(spec: ContainerSpec): Promise<StartedContainer> {
+    this.runsInFlight++;
+    try {
+      return await this.start(spec);
+    } finally {
+      this.runsInFlight--;
+    }
+  }
+
+  private async start(spec: ContainerSpec): Promise<StartedContainer> {
     const image = this.images.get(spec.image);
     if (!image) {
       throw new Error(`No such image: ${spec.image}`);
