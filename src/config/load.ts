@@ -27,6 +27,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     logLevel: e.SME_LOG_LEVEL,
     idleTimeoutSeconds: e.SME_IDLE_TIMEOUT_SECONDS,
     coldStartDelayMs: e.SME_COLD_START_DELAY_MS,
+    serverlessContainerConcurrency: e.SME_SERVERLESS_CONTAINER_CONCURRENCY,
     invocationTimeoutMs: e.SME_INVOCATION_TIMEOUT_SECONDS * 1000,
     startupTimeoutSeconds: e.SME_STARTUP_TIMEOUT_SECONDS,
     containerHost: e.SME_CONTAINER_HOST,

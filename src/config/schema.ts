@@ -21,6 +21,11 @@ export const envSchema = z.object({
   SME_IDLE_TIMEOUT_SECONDS: intFromEnv(0, 86_400).default(120),
   /** Serverless: latency added to every cold start, counted in ModelSetupTime. */
   SME_COLD_START_DELAY_MS: intFromEnv(0, 3_600_000).default(0),
+  /**
+   * Serverless: requests one container serves at once. SageMaker's is 1; a
+   * higher value lets a small machine serve MaxConcurrency requests with fewer containers.
+   */
+  SME_SERVERLESS_CONTAINER_CONCURRENCY: intFromEnv(1, 1000).default(1),
   /** SageMaker gives a container 60 s to answer /invocations (contract §7). */
   SME_INVOCATION_TIMEOUT_SECONDS: intFromEnv(1, 3600).default(60),
   /**
@@ -48,6 +53,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['SME_LOG_LEVEL'];
   idleTimeoutSeconds: number;
   coldStartDelayMs: number;
+  serverlessContainerConcurrency: number;
   invocationTimeoutMs: number;
   startupTimeoutSeconds: number;
   containerHost: string;

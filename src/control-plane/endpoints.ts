@@ -40,6 +40,7 @@ export const createEndpoint: Operation = (input, ctx) => {
     lastModifiedTime: now,
     config,
     models,
+    configTags: ctx.store.tags.list(config.arn),
     variants: config.spec.ProductionVariants.map(initialVariantState),
   };
   const tags = inputTags(input);

@@ -1,5 +1,6 @@
 import { validationException } from '../protocol/aws-error.js';
 import { parseResourceArn, resourceArn } from '../shared/arn.js';
+import { knobTagProblem } from '../shared/knob-tags.js';
 import type { Tag } from '../store/tag-table.js';
 import type { Input, Operation, OperationContext } from './context.js';
 
@@ -7,6 +8,10 @@ const MAX_TAGS = 50;
 
 /** Checks that the 50-tag limit holds once `tags` are added to `arn`. */
 export function checkTagLimit(ctx: OperationContext, arn: string, tags: Tag[]): void {
+  const problem = knobTagProblem(tags);
+  if (problem) {
+    throw validationException(problem);
+  }
   const keys = ctx.store.tags.keysAfterAdding(arn, tags);
   if (keys.size > MAX_TAGS) {
     throw validationException(`Resource ${arn} would have ${keys.size} tags; the limit is ${MAX_TAGS}.`);

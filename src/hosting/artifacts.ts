@@ -25,7 +25,20 @@ export async function materializeModelData(
   url: string | undefined,
   targetDir: string,
   source: ArtifactSource,
+  options: { reuse?: boolean } = {},
 ): Promise<string> {
+  // The marker sits beside the directory, not in it: /opt/ml/model holds only the model.
+  const marker = `${targetDir}.complete`;
+  if (options.reuse && (await fs.readFile(marker, 'utf8').catch(() => undefined)) === (url ?? '')) {
+    return targetDir;
+  }
+  await fs.rm(marker, { force: true });
+  await materialize(url, targetDir, source);
+  await fs.writeFile(marker, url ?? '');
+  return targetDir;
+}
+
+async function materialize(url: string | undefined, targetDir: string, source: ArtifactSource): Promise<string> {
   await fs.rm(targetDir, { recursive: true, force: true });
   await fs.mkdir(targetDir, { recursive: true });
   if (!url) {

@@ -16,8 +16,11 @@ export interface VariantFleet {
   start(): Promise<void>;
   /** An instance to send one request to; waits while capacity is coming, rejects when there is none. */
   acquire(signal: AbortSignal): Promise<Lease>;
-  /** A request could not reach the instance: check it, and replace it if it is gone. */
-  reportUnreachable(instance: ModelInstance): void;
+  /**
+   * A request could not reach the instance: find out why (for the error the
+   * caller gets), and remove and replace the instance if it is gone.
+   */
+  reportUnreachable(instance: ModelInstance, transportError: string): Promise<string>;
   /** Docker said one of our containers exited; true when it was one of this fleet's. */
   containerExited(event: ContainerExitEvent): boolean;
   instanceCount(): number;

@@ -1,18 +1,22 @@
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { ContainerClient, ContainerExitEvent } from '../docker/container-client.js';
 import { labels } from '../docker/labels.js';
+import { systemClock } from '../shared/clock.js';
+import { knobsFromTags } from '../shared/knob-tags.js';
 import type { EndpointRecord, Json, VariantState } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { type ArtifactSource, materializeModelData } from './artifacts.js';
 import { EndpointDeployment } from './endpoint-deployment.js';
 import type { VariantFleet } from './fleet.js';
 import { resolveImage } from './images.js';
-import { containerCaps } from './instance-types.js';
-import { type InstanceEnv, StartupError } from './model-instance.js';
+import { containerCaps, serverlessCaps } from './instance-types.js';
+import { type InstanceEnv, type InstanceSpec, ModelInstance, StartupError } from './model-instance.js';
 import { ProvisionedFleet } from './provisioned-fleet.js';
+import { ServerlessFleet } from './serverless-fleet.js';
 
 export interface HostingDeps {
   store: Store;
@@ -148,37 +152,52 @@ export class Hosting {
     if (Array.isArray(model.spec.Containers) && model.spec.Containers.length > 1) {
       throw new StartupError(`Model ${model.name} has several containers; the emulator hosts single-container models.`);
     }
-    if (variant.ServerlessConfig) {
-      throw new StartupError(`Variant ${variantName} is serverless; serverless variants are not supported yet.`);
-    }
     const image = await resolveImage(this.deps.docker, container.Image as string, log);
     const modelDir = await materializeModelData(
       container.ModelDataUrl as string | undefined,
-      path.join(this.deps.config.stateDir, 'models', region, record.name.toLowerCase(), variantName),
+      path.join(this.artifactDir(region, record.name), variantName),
       this.deps.artifacts,
+      // After a restart the endpoint keeps the artifacts it had, even if the source is gone since.
+      { reuse: record.status === 'InService' },
     ).catch((err: Error) => {
       throw new StartupError(err.message);
     });
-    const caps = containerCaps(variant.InstanceType as string);
     const startupSeconds =
       (variant.ContainerStartupHealthCheckTimeoutInSeconds as number | undefined) ?? this.deps.config.startupTimeoutSeconds;
-    const fleet = new ProvisionedFleet(
+    const spec: InstanceSpec = {
+      endpointName: record.name,
       variantName,
-      variant.InitialInstanceCount as number,
-      {
-        endpointName: record.name,
-        variantName,
-        region,
-        image: container.Image as string,
-        environment: (container.Environment as Record<string, string> | undefined) ?? {},
-        modelDir,
-        memoryBytes: caps.memoryBytes,
-        nanoCpus: caps.nanoCpus,
-        startupTimeoutMs: startupSeconds * 1000,
-      },
-      this.instanceEnv,
-    );
+      region,
+      image: container.Image as string,
+      environment: (container.Environment as Record<string, string> | undefined) ?? {},
+      modelDir,
+      ...(variant.ServerlessConfig
+        ? serverlessCaps((variant.ServerlessConfig as Json).MemorySizeInMB as number)
+        : containerCaps(variant.InstanceType as string)),
+      startupTimeoutMs: startupSeconds * 1000,
+    };
+    const fleet = variant.ServerlessConfig
+      ? this.serverlessFleet(region, record, variantName, variant.ServerlessConfig as Json, spec)
+      : new ProvisionedFleet(variantName, variant.InitialInstanceCount as number, spec, this.instanceEnv);
     return { fleet, image };
+  }
+
+  private serverlessFleet(region: string, record: EndpointRecord, variantName: string, sc: Json, spec: InstanceSpec): ServerlessFleet {
+    const knobs = knobsFromTags(record.configTags ?? [], this.deps.store.tags.list(record.arn));
+    const coldStartDelayMs = knobs.coldStartDelayMs ?? this.deps.config.coldStartDelayMs;
+    const env = this.instanceEnv;
+    return new ServerlessFleet(
+      variantName,
+      {
+        maxConcurrency: sc.MaxConcurrency as number,
+        provisionedConcurrency: (sc.ProvisionedConcurrency as number | undefined) ?? 0,
+        idleTimeoutMs: (knobs.idleTimeoutSeconds ?? this.deps.config.idleTimeoutSeconds) * 1000,
+        containerConcurrency: this.deps.config.serverlessContainerConcurrency,
+      },
+      { create: (cold) => new ModelInstance({ ...spec, extraStartupDelayMs: cold ? coldStartDelayMs : 0 }, env) },
+      systemClock,
+      this.deps.log.child({ endpoint: record.name, variant: variantName, region }),
+    );
   }
 
   private async tearDown(region: string, name: string): Promise<void> {
@@ -189,6 +208,7 @@ export class Hosting {
       await Promise.all([...deployment.fleets.values()].map((f) => f.stop(STOP_GRACE_SECONDS)));
       this.deployments.delete(key(region, name));
     }
+    await fs.rm(this.artifactDir(region, name), { recursive: true, force: true });
     const record = this.deps.store.endpoints.get(region, name);
     this.deps.store.transaction(() => {
       this.deps.store.endpoints.delete(region, name);
@@ -197,6 +217,11 @@ export class Hosting {
       }
     });
     this.deps.log.info({ endpoint: name }, 'endpoint deleted');
+  }
+
+  /** Where an endpoint's extracted model artifacts live (mounted read-only as /opt/ml/model). */
+  private artifactDir(region: string, endpointName: string): string {
+    return path.join(this.deps.config.stateDir, 'models', region, endpointName.toLowerCase());
   }
 
   private updateRecord(region: string, name: string, change: (e: EndpointRecord) => EndpointRecord): void {

@@ -56,3 +56,13 @@ export function containerCaps(instanceType: string): { memoryBytes: number; nano
   const cpus = Math.min(size.vcpus, os.cpus().length);
   return { memoryBytes, nanoCpus: cpus * 1e9 };
 }
+
+/**
+ * A serverless container gets exactly its MemorySizeInMB as a hard cap (what
+ * an OOM test checks). AWS says vCPUs are "proportional to memory" without a
+ * figure; Lambda's 1 vCPU per 1769 MB is used, capped to the machine.
+ */
+export function serverlessCaps(memorySizeInMB: number): { memoryBytes: number; nanoCpus: number } {
+  const cpus = Math.min(Math.max(memorySizeInMB / 1769, 0.5), os.cpus().length);
+  return { memoryBytes: memorySizeInMB * 1024 * 1024, nanoCpus: Math.round(cpus * 1e9) };
+}

@@ -132,6 +132,31 @@ export class ModelInstance {
     return text ? ` Last log lines:\n${text}` : '';
   }
 
+  /**
+   * Why a request could not reach the container, in words for OriginalMessage:
+   * waits briefly for Docker to report the exit (the socket closes a moment
+   * before the engine's state changes), and names an OOM kill as such.
+   */
+  async diagnose(transportError: string): Promise<{ dead: boolean; detail: string }> {
+    if (!this.containerId) {
+      return { dead: true, detail: 'the container is gone' };
+    }
+    const deadline = Date.now() + 1000;
+    let state = await this.env.docker.state(this.containerId).catch(() => undefined);
+    while (state?.running && Date.now() < deadline) {
+      await sleep(25);
+      state = await this.env.docker.state(this.containerId).catch(() => undefined);
+    }
+    if (state?.running) {
+      return { dead: false, detail: transportError };
+    }
+    if (state?.oomKilled || this.exit?.oom) {
+      const mb = Math.round(this.spec.memoryBytes / 1024 / 1024);
+      return { dead: true, detail: `the container was OOM-killed: it used more than its ${mb} MB memory limit` };
+    }
+    return { dead: true, detail: `the container exited with code ${state?.exitCode ?? this.exit?.exitCode ?? 'unknown'}` };
+  }
+
   /** Called when Docker reports that the container died or was OOM-killed. */
   markExited(event: ContainerExitEvent): void {
     this.exit = { ...event, oom: event.oom || this.exit?.oom === true };

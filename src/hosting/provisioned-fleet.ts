@@ -64,15 +64,12 @@ export class ProvisionedFleet implements VariantFleet {
     }
   }
 
-  reportUnreachable(instance: ModelInstance): void {
-    if (!instance.containerId || instance.status !== 'Ready') {
-      return;
+  async reportUnreachable(instance: ModelInstance, transportError: string): Promise<string> {
+    const { dead, detail } = await instance.diagnose(transportError);
+    if (dead && instance.status !== 'Stopping' && instance.status !== 'Stopped') {
+      this.replace(instance, detail);
     }
-    void this.env.docker.state(instance.containerId).then((s) => {
-      if (!s?.running) {
-        this.replace(instance, `container is ${s ? `exited (code ${s.exitCode})` : 'gone'}`);
-      }
-    });
+    return detail;
   }
 
   containerExited(event: ContainerExitEvent): boolean {

@@ -6,6 +6,7 @@ import { errors as undiciErrors } from 'undici';
 import { payloadTooLarge } from '../protocol/aws-error.js';
 import type { Hosting } from '../hosting/hosting.js';
 import type { Lease, VariantFleet } from '../hosting/fleet.js';
+import { ColdStartError } from '../hosting/serverless-fleet.js';
 import { containerUnreachable, endpointNotFound, invocationTimedOut, type ModelErrorSite, modelError, validationError } from './errors.js';
 
 export interface InvokeDeps {
@@ -57,6 +58,13 @@ export async function invokeEndpoint(deps: InvokeDeps, r: InvokeRequest): Promis
       `Endpoint ${endpointName} of account ${deps.accountId} is not in service (its status is ${deployment.status}).`,
     );
   }
+  // A restored endpoint is InService before its fleets are built: wait for them, then look again.
+  await deployment.ready;
+  if (deployment.status !== 'InService') {
+    throw validationError(
+      `Endpoint ${endpointName} of account ${deps.accountId} is not in service (its status is ${deployment.status}).`,
+    );
+  }
   const fleet = deployment.pickFleet(headerValue(req, 'x-amzn-sagemaker-target-variant'));
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > fleet.maxPayloadBytes) {
@@ -72,8 +80,18 @@ export async function invokeEndpoint(deps: InvokeDeps, r: InvokeRequest): Promis
     }
   };
   res.once('close', onClose);
-  await deployment.ready;
-  const lease = await fleet.acquire(abort.signal);
+  const lease = await fleet.acquire(abort.signal).catch((err: unknown) => {
+    res.off('close', onClose);
+    if (err instanceof ColdStartError) {
+      // The container this request waited for could not start (contract §3.4: a model failure).
+      throw modelError(
+        { region: r.region, accountId: deps.accountId, endpointName, variantName: fleet.variantName, instanceId: err.instanceId },
+        0,
+        `The container for this request failed to start: ${err.message}`,
+      );
+    }
+    throw err;
+  });
   try {
     await forward(deps, r, fleet, lease, abort.signal, Number.isNaN(declared));
   } finally {
@@ -125,7 +143,7 @@ async function forward(
       signal,
     });
   } catch (err) {
-    throw mapTransportError(err, site, () => fleet.reportUnreachable(instance));
+    throw await mapTransportError(err, site, (transportError) => fleet.reportUnreachable(instance, transportError));
   }
   if (answer.statusCode < 200 || answer.statusCode >= 300) {
     const text = await readText(answer.body, MAX_ORIGINAL_MESSAGE).catch(() => '');
@@ -152,7 +170,11 @@ async function forward(
   }
 }
 
-function mapTransportError(err: unknown, site: ModelErrorSite, onUnreachable: () => void): Error {
+async function mapTransportError(
+  err: unknown,
+  site: ModelErrorSite,
+  investigate: (transportError: string) => Promise<string>,
+): Promise<Error> {
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
     return invocationTimedOut(site);
   }
@@ -162,9 +184,8 @@ function mapTransportError(err: unknown, site: ModelErrorSite, onUnreachable: ()
   if ((err as Error).name === 'AbortError' || err instanceof undiciErrors.RequestAbortedError) {
     return err as Error;
   }
-  onUnreachable();
   const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-  return containerUnreachable(site, code);
+  return containerUnreachable(site, await investigate(code));
 }
 
 class PayloadLimitError extends Error {

@@ -64,5 +64,7 @@ export interface EndpointRecord {
    */
   config: EndpointConfigRecord;
   models: Record<string, ModelRecord>;
+  /** The config's tags when the endpoint was created (its sme: knobs outlive the config). */
+  configTags?: { Key: string; Value: string }[];
   variants: VariantState[];
 }
