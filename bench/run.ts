@@ -1,10 +1,23 @@
+import { benchColdStart } from './cold-start.js';
+import { startEmulatorProcess } from './emulator-process.js';
 import { benchEndpointCreation } from './endpoint-creation.js';
+import { benchWarmPath } from './warm-path.js';
 
 /**
- * `npm run bench` (make bench): every benchmark prints its figures next to a
- * baseline measured in the same run. Not part of the test suite: these are
- * measurements, not assertions, and the machines are noisy.
+ * `make bench` (npm run bench [-- quick]): every benchmark prints its figures
+ * next to a baseline measured in the same run. Not part of the test suite:
+ * these are measurements, not assertions, and the machines are noisy.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const runs = Number(process.argv[2] ?? 9);
-console.log(await benchEndpointCreation(runs));
+const quick = process.argv.includes('quick');
+
+const emu = await startEmulatorProcess();
+try {
+  console.log(await benchWarmPath(emu, quick ? 1000 : 4000, quick ? 2 : 3));
+  console.log();
+  console.log(await benchColdStart(emu, quick ? 5 : 11));
+} finally {
+  await emu.stop();
+}
+console.log();
+console.log(await benchEndpointCreation(quick ? 5 : 9));

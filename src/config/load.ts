@@ -11,7 +11,11 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
   // Empty strings mean "unset", as shells often export VAR= to clear a value.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env)
+      .filter(([, v]) => v !== undefined && v.trim() !== '')
+      .map(([k, v]) => [k, v!.trim()]),
+  );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

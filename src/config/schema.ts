@@ -5,7 +5,13 @@ import { z } from 'zod';
  * Each entry names its environment variable, its default and why it exists;
  * the README's configuration table is written from this file.
  */
-const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Whole decimal numbers only: `0x50`, `1e3` or ` ` are mistakes, not numbers. */
+const intFromEnv = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 export const envSchema = z.object({
   /** Address of the single listener that serves every plane. */

@@ -87,7 +87,13 @@ export class DockerodeClient implements ContainerClient {
       const info = await container.inspect();
       const binding = info.NetworkSettings.Ports?.[port]?.[0];
       if (!binding) {
-        throw new Error(`container ${info.Name} has no published port for ${port}`);
+        // A container that exits at once has no port: say so, with its last words, instead.
+        const logs = await this.logsTail(container.id, 20);
+        throw new Error(
+          info.State.Running
+            ? `container ${info.Name} has no published port for ${port}`
+            : `the container exited with code ${info.State.ExitCode} right after starting.${logs.trim() ? ` Last log lines:\n${logs.trim()}` : ''}`,
+        );
       }
       this.log.debug({ containerId: container.id, name: spec.name, hostPort: binding.HostPort }, 'container started');
       return { id: container.id, name: spec.name, hostPort: Number(binding.HostPort) };

@@ -77,10 +77,13 @@ async function materialize(url: string | undefined, targetDir: string, source: A
 }
 
 async function unpackStream(body: Readable, url: string, targetDir: string): Promise<string> {
-  const name = path.basename(new URL(url).pathname) || 'model';
+  // The object key, not the URL-encoded path: `s3://b/my weights.bin` is saved as "my weights.bin".
+  const name = path.basename(decodeURIComponent(new URL(url).pathname)) || 'model';
   const download = path.join(targetDir, '..', `${path.basename(targetDir)}.download`);
-  await pipeline(body, createWriteStream(download));
   try {
+    await pipeline(body, createWriteStream(download)).catch((err: Error) => {
+      throw new ArtifactError(`Could not download ${url}: ${err.message}`);
+    });
     if (isTarball(name)) {
       await extractTarball(download, targetDir);
     } else {

@@ -45,8 +45,10 @@ export function instanceSize(instanceType: string): InstanceSize {
   const m = /^ml\.([a-z]+)\d*[a-z-]*\.(\d*)(x?large|medium|small|metal.*)$/.exec(instanceType);
   const family = m?.[1]?.[0] ?? 'm';
   const size = m?.[3] ?? 'large';
-  const vcpus = size === 'xlarge' ? 4 * Number(m?.[2] || 1) : size === 'large' || size === 'medium' ? 2 : 4;
-  return { vcpus, memoryGiB: vcpus * (GIB_PER_VCPU[family] ?? 4) };
+  // medium and small have 2 vCPUs but half and a quarter of a large's memory (ml.t3.medium: 4 GiB).
+  const vcpus = size === 'xlarge' ? 4 * Number(m?.[2] || 1) : size === 'large' || size === 'medium' || size === 'small' ? 2 : 4;
+  const shrink = size === 'medium' ? 0.5 : size === 'small' ? 0.25 : 1;
+  return { vcpus, memoryGiB: vcpus * (GIB_PER_VCPU[family] ?? 4) * shrink };
 }
 
 /** The caps of one container, never more than this machine has. */

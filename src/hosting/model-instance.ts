@@ -86,6 +86,11 @@ export class ModelInstance {
         this.status = 'Failed';
         throw new StartupError(`Could not start a container from image "${spec.image}": ${err.message}`);
       });
+    if (this.status === 'Stopping' || this.status === 'Stopped') {
+      // Stopped while `docker run` was in flight: nobody else knows this container exists.
+      await env.docker.remove(started.id, 0).catch(() => undefined);
+      throw new StartupError('The instance was stopped while its container was starting.');
+    }
     this.containerId = started.id;
     this.pool = new Pool(`http://${env.containerHost}:${started.hostPort}`, {
       connections: env.poolConnections,

@@ -31,6 +31,46 @@ export async function createModel(sm: SageMakerClient, opts: ModelOptions = {}):
   return name;
 }
 
+export interface ServerlessOptions extends ModelOptions {
+  memory?: number;
+  maxConcurrency?: number;
+  provisionedConcurrency?: number;
+  /** Tags on CreateEndpoint (the sme: knobs). */
+  tags?: Record<string, string>;
+}
+
+/** Creates a model, a serverless config and an endpoint, and waits for InService. */
+export async function createServerlessEndpoint(sm: SageMakerClient, opts: ServerlessOptions = {}): Promise<{ model: string; config: string; endpoint: string }> {
+  const model = await createModel(sm, opts);
+  const config = uniqueName('sconfig');
+  await sm.send(
+    new CreateEndpointConfigCommand({
+      EndpointConfigName: config,
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          ModelName: model,
+          ServerlessConfig: {
+            MemorySizeInMB: opts.memory ?? 1024,
+            MaxConcurrency: opts.maxConcurrency ?? 1,
+            ...(opts.provisionedConcurrency ? { ProvisionedConcurrency: opts.provisionedConcurrency } : {}),
+          },
+        },
+      ],
+    }),
+  );
+  const endpoint = uniqueName('sep');
+  await sm.send(
+    new CreateEndpointCommand({
+      EndpointName: endpoint,
+      EndpointConfigName: config,
+      Tags: Object.entries(opts.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+    }),
+  );
+  await waitUntilEndpointInService({ client: sm, maxWaitTime: 120, minDelay: 1, maxDelay: 1 }, { EndpointName: endpoint });
+  return { model, config, endpoint };
+}
+
 /** Creates a model, a one-variant provisioned config and an endpoint; returns their names. */
 export async function createEndpoint(
   sm: SageMakerClient,
