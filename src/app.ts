@@ -62,22 +62,22 @@ function serveInvocation(
   region: string,
   requestId: string,
 ): void {
-  const log = deps.log.child({ requestId, endpoint: endpointName });
-  const started = Date.now();
+  let child: Logger | undefined;
+  const log = () => (child ??= deps.log.child({ requestId, endpoint: endpointName }));
   invokeEndpoint(
     { hosting: deps.hosting, accountId: deps.config.accountId, invocationTimeoutMs: deps.config.invocationTimeoutMs },
     { req, res, endpointName, region, requestId, log },
   ).then(
-    () => log.debug({ ms: Date.now() - started }, 'invocation served'),
+    () => undefined,
     (err: unknown) => {
       if (res.destroyed || (req.destroyed && !(err instanceof AwsError))) {
         return; // the client went away; nobody to answer
       }
       const sent = writeAwsError(res, err, requestId, 'rest-json');
       if (sent.fault === 'server') {
-        log.error({ err }, 'invocation failed');
+        log().error({ err }, 'invocation failed');
       } else {
-        log.info({ code: sent.code, status: sent.status, message: sent.message.slice(0, 300) }, 'invocation refused');
+        log().info({ code: sent.code, status: sent.status, message: sent.message.slice(0, 300) }, 'invocation refused');
       }
       // Unread request bytes (an oversized payload) must not be parsed as the next request.
       if (!req.readableEnded) {

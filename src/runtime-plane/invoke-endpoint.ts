@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { errors as undiciErrors } from 'undici';
 import { payloadTooLarge } from '../protocol/aws-error.js';
 import type { Hosting } from '../hosting/hosting.js';
 import type { Lease, VariantFleet } from '../hosting/fleet.js';
 import { ColdStartError } from '../hosting/serverless-fleet.js';
+import { type ContainerAnswer, callContainer } from './container-call.js';
 import { containerUnreachable, endpointNotFound, invocationTimedOut, type ModelErrorSite, modelError, validationError } from './errors.js';
 
 export interface InvokeDeps {
@@ -21,7 +21,8 @@ export interface InvokeRequest {
   endpointName: string;
   region: string;
   requestId: string;
-  log: Logger;
+  /** The request's logger, made on first use: building one per request costs the hot path. */
+  log: () => Logger;
 }
 
 /** Request headers the container sees (contract §8.1: the supported headers pass through). */
@@ -34,8 +35,6 @@ const FORWARDED_HEADERS = [
 ];
 
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
-/** The longest container error body quoted back in OriginalMessage. */
-const MAX_ORIGINAL_MESSAGE = 64 * 1024;
 
 /**
  * InvokeEndpoint (`POST /endpoints/{name}/invocations`), kept off Express:
@@ -131,42 +130,37 @@ async function forward(
   if (!pool) {
     throw containerUnreachable(site, 'the instance was stopped');
   }
-  let answer;
+  let answer: ContainerAnswer;
   try {
-    answer = await pool.request({
-      method: 'POST',
-      path: '/invocations',
+    answer = await callContainer(pool, res, {
       headers,
       body: unknownLength ? req.pipe(limitBytes(fleet.maxPayloadBytes)) : req,
-      headersTimeout: deps.invocationTimeoutMs,
-      bodyTimeout: deps.invocationTimeoutMs,
+      timeoutMs: deps.invocationTimeoutMs,
       signal,
+      onSuccess: (h) => {
+        res.statusCode = 200;
+        res.setHeader('Content-Type', String(h['content-type'] ?? 'application/octet-stream'));
+        res.setHeader('x-Amzn-Invoked-Production-Variant', fleet.variantName);
+        const custom = h['x-amzn-sagemaker-custom-attributes'];
+        if (custom !== undefined) {
+          res.setHeader('X-Amzn-SageMaker-Custom-Attributes', String(custom));
+        }
+        if (h['content-length'] !== undefined) {
+          res.setHeader('Content-Length', String(h['content-length']));
+        }
+      },
     });
   } catch (err) {
+    if (res.headersSent) {
+      // The answer broke off midway: nothing to do but cut the client's connection too.
+      r.log().warn({ err: (err as Error).message }, 'response stream from the container broke');
+      res.destroy();
+      return;
+    }
     throw await mapTransportError(err, site, (transportError) => fleet.reportUnreachable(instance, transportError));
   }
-  if (answer.statusCode < 200 || answer.statusCode >= 300) {
-    const text = await readText(answer.body, MAX_ORIGINAL_MESSAGE).catch(() => '');
-    throw modelError(site, answer.statusCode, text);
-  }
-  res.statusCode = 200;
-  res.setHeader('Content-Type', String(answer.headers['content-type'] ?? 'application/octet-stream'));
-  res.setHeader('x-Amzn-Invoked-Production-Variant', fleet.variantName);
-  const custom = answer.headers['x-amzn-sagemaker-custom-attributes'];
-  if (custom !== undefined) {
-    res.setHeader('X-Amzn-SageMaker-Custom-Attributes', String(custom));
-  }
-  const length = answer.headers['content-length'];
-  if (length !== undefined) {
-    res.setHeader('Content-Length', String(length));
-  }
-  try {
-    await pipeline(answer.body, res);
-  } catch (err) {
-    if (!signal.aborted) {
-      r.log.warn({ err: (err as Error).message }, 'response stream from the container broke');
-    }
-    res.destroy();
+  if (answer.kind === 'error') {
+    throw modelError(site, answer.status, answer.body);
   }
 }
 
@@ -203,18 +197,6 @@ function limitBytes(limit: number): Transform {
       cb(seen > limit ? new PayloadLimitError(limit) : null, chunk);
     },
   });
-}
-
-async function readText(body: AsyncIterable<Buffer>, max: number): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    if (size < max) {
-      parts.push(chunk);
-    }
-    size += chunk.length;
-  }
-  return Buffer.concat(parts).subarray(0, max).toString('utf8');
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
