@@ -7,11 +7,12 @@ import type { OperationContext } from './control-plane/context.js';
 import { controlPlaneHandler, logOutcome } from './control-plane/handler.js';
 import type { ContainerClient } from './docker/container-client.js';
 import type { Hosting } from './hosting/hosting.js';
+import type { Metrics } from './observability/metrics.js';
 import { AwsError, payloadTooLarge } from './protocol/aws-error.js';
 import { writeAwsError } from './protocol/error-response.js';
 import { serializationException, unknownOperation } from './protocol/json11.js';
 import { regionFromAuthorization } from './protocol/sigv4.js';
-import { invokeEndpoint } from './runtime-plane/invoke-endpoint.js';
+import { type InvokeDeps, invokeEndpoint } from './runtime-plane/invoke-endpoint.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -20,6 +21,7 @@ export interface AppDeps {
   hosting: Hosting;
   docker: ContainerClient;
   log: Logger;
+  metrics: Metrics;
 }
 
 /** Control-plane request bodies are small JSON documents; this is well above any real one. */
@@ -35,13 +37,19 @@ const INVOCATIONS = /^\/endpoints\/([^/]+)\/invocations$/;
  */
 export function buildApp(deps: AppDeps): RequestListener {
   const control = buildControlPlane(deps);
+  const invokeDeps: InvokeDeps = {
+    hosting: deps.hosting,
+    metrics: deps.metrics,
+    accountId: deps.config.accountId,
+    invocationTimeoutMs: deps.config.invocationTimeoutMs,
+  };
   return (req, res) => {
     const requestId = randomUUID();
     res.setHeader('x-amzn-RequestId', requestId);
     const region = regionFromAuthorization(req.headers.authorization) ?? deps.config.region;
     const match = req.method === 'POST' ? INVOCATIONS.exec((req.url ?? '').split('?')[0]!) : null;
     if (match) {
-      serveInvocation(deps, req, res, decodeURIComponent(match[1]!), region, requestId);
+      serveInvocation(deps, invokeDeps, req, res, decodeURIComponent(match[1]!), region, requestId);
       return;
     }
     (req as IncomingMessage & { sme?: RequestInfo }).sme = { requestId, region };
@@ -56,6 +64,7 @@ interface RequestInfo {
 
 function serveInvocation(
   deps: AppDeps,
+  invokeDeps: InvokeDeps,
   req: IncomingMessage,
   res: ServerResponse,
   endpointName: string,
@@ -65,7 +74,7 @@ function serveInvocation(
   let child: Logger | undefined;
   const log = () => (child ??= deps.log.child({ requestId, endpoint: endpointName }));
   invokeEndpoint(
-    { hosting: deps.hosting, accountId: deps.config.accountId, invocationTimeoutMs: deps.config.invocationTimeoutMs },
+    invokeDeps,
     { req, res, endpointName, region, requestId, log },
   ).then(
     () => undefined,
@@ -97,6 +106,13 @@ function buildControlPlane(deps: AppDeps): express.Express {
       (d) => res.json({ status: 'ok', docker: { reachable: true, version: d.version } }),
       (err: Error) => res.json({ status: 'ok', docker: { reachable: false, error: err.message } }),
     );
+  });
+
+  app.get('/metrics', (_req, res, next) => {
+    deps.metrics.registry.metrics().then((text) => {
+      res.setHeader('Content-Type', deps.metrics.registry.contentType);
+      res.end(text);
+    }, next);
   });
 
   const makeContext = (req: Request, _res: Response, operation: string): OperationContext => {

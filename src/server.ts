@@ -6,6 +6,7 @@ import type { Config } from './config/schema.js';
 import { DockerodeClient } from './docker/dockerode-client.js';
 import { Hosting } from './hosting/hosting.js';
 import { s3ArtifactSource } from './hosting/s3-source.js';
+import { Metrics } from './observability/metrics.js';
 import type { Logger } from './observability/logger.js';
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
@@ -26,7 +27,10 @@ export async function startEmulator(config: Config, log: Logger): Promise<Runnin
   const store = new Store(openDatabase(config.stateDir));
   const docker = new DockerodeClient(log, config.dockerHost);
   const gatewayId = randomUUID();
-  const hosting = new Hosting({
+  // The gauges read live state from hosting at scrape time; hosting reports events to the metrics.
+  const metrics = new Metrics({ variants: () => hosting.snapshot(), accrueCost: () => hosting.accrueCost() });
+  const hosting: Hosting = new Hosting({
+    metrics,
     store,
     docker,
     log,
@@ -43,7 +47,7 @@ export async function startEmulator(config: Config, log: Logger): Promise<Runnin
   }
   hosting.restore();
 
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, buildApp({ config, store, hosting, docker, log }));
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, buildApp({ config, store, hosting, docker, log, metrics }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -1,5 +1,6 @@
 import type { ContainerExitEvent } from '../docker/container-client.js';
 import type { ModelInstance } from './model-instance.js';
+import type { Billing } from './pricing.js';
 
 /** A request's hold on one instance; release it when the answer is written. */
 export interface Lease {
@@ -24,5 +25,15 @@ export interface VariantFleet {
   /** Docker said one of our containers exited; true when it was one of this fleet's. */
   containerExited(event: ContainerExitEvent): boolean;
   instanceCount(): number;
+  /** How the variant is billed (for the cost metric). */
+  readonly billing: Billing;
+  /** Requests in flight, MaxConcurrency (serverless) and containers by state, for the gauges. */
+  stats(): FleetStats;
   stop(graceSeconds: number): Promise<void>;
+}
+
+export interface FleetStats {
+  inFlight: number;
+  maxConcurrency?: number;
+  containers: { starting: number; ready: number; busy: number };
 }

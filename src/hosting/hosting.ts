@@ -17,8 +17,11 @@ import { containerCaps, serverlessCaps } from './instance-types.js';
 import { type InstanceEnv, type InstanceSpec, ModelInstance, StartupError } from './model-instance.js';
 import { ProvisionedFleet } from './provisioned-fleet.js';
 import { ServerlessFleet } from './serverless-fleet.js';
+import { instanceHourlyPrice, serverlessPricePerSecond } from './pricing.js';
+import type { Metrics, VariantSnapshot } from '../observability/metrics.js';
 
 export interface HostingDeps {
+  metrics?: Metrics;
   store: Store;
   docker: ContainerClient;
   log: Logger;
@@ -41,6 +44,8 @@ const key = (region: string, name: string) => `${region}/${name.toLowerCase()}`;
  */
 export class Hosting {
   private readonly deployments = new Map<string, EndpointDeployment>();
+  /** When each provisioned fleet's cost was last added to the cost counter. */
+  private readonly costAccruedAt = new WeakMap<VariantFleet, number>();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly instanceEnv: InstanceEnv;
   private readonly unsubscribe: () => void;
@@ -101,6 +106,9 @@ export class Hosting {
         return;
       }
       deployment.status = 'InService';
+      for (const f of fleets) {
+        this.costAccruedAt.set(f, Date.now());
+      }
       this.updateRecord(region, record.name, (e) => ({
         ...e,
         status: 'InService',
@@ -178,7 +186,13 @@ export class Hosting {
     };
     const fleet = variant.ServerlessConfig
       ? this.serverlessFleet(region, record, variantName, variant.ServerlessConfig as Json, spec)
-      : new ProvisionedFleet(variantName, variant.InitialInstanceCount as number, spec, this.instanceEnv);
+      : new ProvisionedFleet(
+          variantName,
+          { kind: 'instance', hourly: instanceHourlyPrice(variant.InstanceType as string) },
+          variant.InitialInstanceCount as number,
+          spec,
+          this.instanceEnv,
+        );
     return { fleet, image };
   }
 
@@ -186,8 +200,11 @@ export class Hosting {
     const knobs = knobsFromTags(record.configTags ?? [], this.deps.store.tags.list(record.arn));
     const coldStartDelayMs = knobs.coldStartDelayMs ?? this.deps.config.coldStartDelayMs;
     const env = this.instanceEnv;
+    const metrics = this.deps.metrics;
+    const memory = sc.MemorySizeInMB as number;
     return new ServerlessFleet(
       variantName,
+      { kind: 'serverless', perSecond: serverlessPricePerSecond(memory) },
       {
         maxConcurrency: sc.MaxConcurrency as number,
         provisionedConcurrency: (sc.ProvisionedConcurrency as number | undefined) ?? 0,
@@ -197,6 +214,10 @@ export class Hosting {
       { create: (cold) => new ModelInstance({ ...spec, extraStartupDelayMs: cold ? coldStartDelayMs : 0 }, env) },
       systemClock,
       this.deps.log.child({ endpoint: record.name, variant: variantName, region }),
+      {
+        coldStart: (ms) => metrics?.coldStart(record.name, variantName, ms / 1000),
+        throttled: () => metrics?.throttled(record.name, variantName),
+      },
     );
   }
 
@@ -208,6 +229,7 @@ export class Hosting {
       await Promise.all([...deployment.fleets.values()].map((f) => f.stop(STOP_GRACE_SECONDS)));
       this.deployments.delete(key(region, name));
     }
+    this.deps.metrics?.forgetEndpoint(storedName(this.deps.store, region, name));
     await fs.rm(this.artifactDir(region, name), { recursive: true, force: true });
     const record = this.deps.store.endpoints.get(region, name);
     this.deps.store.transaction(() => {
@@ -217,6 +239,31 @@ export class Hosting {
       }
     });
     this.deps.log.info({ endpoint: name }, 'endpoint deleted');
+  }
+
+  /** The live state of every variant, for the gauges. */
+  snapshot(): VariantSnapshot[] {
+    const out: VariantSnapshot[] = [];
+    for (const d of this.deployments.values()) {
+      for (const f of d.fleets.values()) {
+        out.push({ endpoint: d.name, variant: f.variantName, ...f.stats() });
+      }
+    }
+    return out;
+  }
+
+  /** Adds what provisioned instances cost since the last call: instance-seconds × hourly price. */
+  accrueCost(): void {
+    const now = Date.now();
+    for (const d of this.deployments.values()) {
+      for (const f of d.fleets.values()) {
+        const last = this.costAccruedAt.get(f);
+        if (f.billing.kind === 'instance' && last !== undefined) {
+          this.deps.metrics?.addCost(d.name, f.variantName, (f.instanceCount() * (now - last) * f.billing.hourly) / 3_600_000);
+          this.costAccruedAt.set(f, now);
+        }
+      }
+    }
   }
 
   /** Where an endpoint's extracted model artifacts live (mounted read-only as /opt/ml/model). */
@@ -322,4 +369,9 @@ function processAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** The endpoint's name as it was created (metrics use the user's spelling, not the case-folded key). */
+function storedName(store: Store, region: string, name: string): string {
+  return store.endpoints.get(region, name)?.name ?? name;
 }

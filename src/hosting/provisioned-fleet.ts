@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { ContainerExitEvent } from '../docker/container-client.js';
 import { AwsError } from '../protocol/aws-error.js';
-import type { Lease, VariantFleet } from './fleet.js';
+import type { FleetStats, Lease, VariantFleet } from './fleet.js';
+import type { Billing } from './pricing.js';
 import { type InstanceEnv, type InstanceSpec, ModelInstance } from './model-instance.js';
 
 /** InvokeEndpoint's real-time payload limit: 6 MiB (contract §7). */
@@ -22,6 +23,7 @@ export class ProvisionedFleet implements VariantFleet {
 
   constructor(
     readonly variantName: string,
+    readonly billing: Billing,
     private readonly count: number,
     private readonly spec: InstanceSpec,
     private readonly env: InstanceEnv,
@@ -126,6 +128,20 @@ export class ProvisionedFleet implements VariantFleet {
       await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
       return this.startReplacement(attempt + 1);
     }
+  }
+
+  stats(): FleetStats {
+    let inFlight = 0;
+    let busy = 0;
+    let starting = 0;
+    let ready = 0;
+    for (const i of this.instances) {
+      inFlight += i.inFlight;
+      busy += i.inFlight > 0 ? 1 : 0;
+      starting += i.status === 'Starting' ? 1 : 0;
+      ready += i.status === 'Ready' ? 1 : 0;
+    }
+    return { inFlight, containers: { starting, ready, busy } };
   }
 
   instanceCount(): number {

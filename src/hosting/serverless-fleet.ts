@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { ContainerExitEvent } from '../docker/container-client.js';
 import { AwsError } from '../protocol/aws-error.js';
 import type { Clock } from '../shared/clock.js';
-import type { Lease, VariantFleet } from './fleet.js';
+import type { FleetStats, Lease, VariantFleet } from './fleet.js';
+import type { Billing } from './pricing.js';
 import type { ModelInstance } from './model-instance.js';
 
 /** Serverless request and response payloads are limited to 4 MB (contract §7). */
@@ -80,6 +81,7 @@ export class ServerlessFleet implements VariantFleet {
 
   constructor(
     readonly variantName: string,
+    readonly billing: Billing,
     private readonly settings: ServerlessSettings,
     private readonly factory: InstanceFactory,
     private readonly clock: Clock,
@@ -329,6 +331,15 @@ export class ServerlessFleet implements VariantFleet {
 
   instanceCount(): number {
     return this.members.filter((m) => m.state === 'ready').length;
+  }
+
+  stats(): FleetStats {
+    const s = this.snapshot();
+    return {
+      inFlight: s.admitted,
+      maxConcurrency: this.settings.maxConcurrency,
+      containers: { starting: s.starting, ready: s.ready, busy: s.busy },
+    };
   }
 
   /** Containers by state, and requests in flight: for metrics and tests. */

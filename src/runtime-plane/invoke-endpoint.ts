@@ -2,15 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform } from 'node:stream';
 import type { Logger } from 'pino';
 import { errors as undiciErrors } from 'undici';
-import { payloadTooLarge } from '../protocol/aws-error.js';
+import { AwsError, payloadTooLarge } from '../protocol/aws-error.js';
 import type { Hosting } from '../hosting/hosting.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Lease, VariantFleet } from '../hosting/fleet.js';
+import { serverlessInvocationCost } from '../hosting/pricing.js';
 import { ColdStartError } from '../hosting/serverless-fleet.js';
 import { type ContainerAnswer, callContainer } from './container-call.js';
 import { containerUnreachable, endpointNotFound, invocationTimedOut, type ModelErrorSite, modelError, validationError } from './errors.js';
 
 export interface InvokeDeps {
   hosting: Hosting;
+  metrics: Metrics;
   accountId: string;
   invocationTimeoutMs: number;
 }
@@ -42,6 +45,7 @@ const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
  * container's keep-alive pool (ARCHITECTURE.md, "the hot path").
  */
 export async function invokeEndpoint(deps: InvokeDeps, r: InvokeRequest): Promise<void> {
+  const started = performance.now();
   const { req, res, endpointName } = r;
   if (endpointName.length > 63 || !ENDPOINT_NAME.test(endpointName)) {
     throw validationError(
@@ -92,7 +96,7 @@ export async function invokeEndpoint(deps: InvokeDeps, r: InvokeRequest): Promis
     throw err;
   });
   try {
-    await forward(deps, r, fleet, lease, abort.signal, Number.isNaN(declared));
+    await forward(deps, r, fleet, lease, abort.signal, Number.isNaN(declared), started);
   } finally {
     lease.release();
     res.off('close', onClose);
@@ -106,6 +110,7 @@ async function forward(
   lease: Lease,
   signal: AbortSignal,
   unknownLength: boolean,
+  started: number,
 ): Promise<void> {
   const { req, res } = r;
   const instance = lease.instance;
@@ -130,6 +135,24 @@ async function forward(
   if (!pool) {
     throw containerUnreachable(site, 'the instance was stopped');
   }
+  // Metrics count a request where CloudWatch does: once it was sent to the model (contract §9.1).
+  const modelStarted = performance.now();
+  const record = (status: number, answered: boolean) => {
+    const end = performance.now();
+    const modelSeconds = answered ? (end - modelStarted) / 1000 : undefined;
+    deps.metrics.invocation({
+      endpoint: r.endpointName,
+      variant: fleet.variantName,
+      modelSeconds,
+      totalSeconds: (end - started) / 1000,
+      status,
+      instances: fleet.instanceCount(),
+    });
+    if (fleet.billing.kind === 'serverless' && modelSeconds !== undefined) {
+      // Serverless bills the inference duration, rounded up to the millisecond (contract §12).
+      deps.metrics.addCost(r.endpointName, fleet.variantName, serverlessInvocationCost(modelSeconds, fleet.billing.perSecond));
+    }
+  };
   let answer: ContainerAnswer;
   try {
     answer = await callContainer(pool, res, {
@@ -153,15 +176,22 @@ async function forward(
   } catch (err) {
     if (res.headersSent) {
       // The answer broke off midway: nothing to do but cut the client's connection too.
+      record(200, true);
       r.log().warn({ err: (err as Error).message }, 'response stream from the container broke');
       res.destroy();
       return;
     }
-    throw await mapTransportError(err, site, (transportError) => fleet.reportUnreachable(instance, transportError));
+    const mapped = await mapTransportError(err, site, (transportError) => fleet.reportUnreachable(instance, transportError));
+    if (mapped instanceof AwsError && mapped.code === 'ModelError') {
+      record(0, false);
+    }
+    throw mapped;
   }
   if (answer.kind === 'error') {
+    record(answer.status, true);
     throw modelError(site, answer.status, answer.body);
   }
+  record(200, true);
 }
 
 async function mapTransportError(

@@ -68,6 +68,7 @@ function makeFleet(settings: Partial<ServerlessSettings> = {}) {
   let throttles = 0;
   const fleet = new ServerlessFleet(
     'v',
+    { kind: 'serverless', perSecond: 0.00002 },
     { maxConcurrency: 2, provisionedConcurrency: 0, idleTimeoutMs: 60_000, containerConcurrency: 1, ...settings },
     {
       create: (cold) => {

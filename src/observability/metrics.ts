@@ -1,0 +1,233 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every Prometheus metric, in one registry. Names mirror CloudWatch's
+ * AWS/SageMaker metrics (ARCHITECTURE.md, contract §9): prefix `sagemaker_`,
+ * the CloudWatch name in snake case, base units (seconds), counters ending in
+ * `_total`, labels `endpoint_name` and `variant_name` — never request ids.
+ */
+const LABELS = ['endpoint_name', 'variant_name'] as const;
+
+/** Latency buckets from 1 ms to 60 s (the invocation timeout), and setup buckets up to the 4-minute start-up limit. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const SETUP_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 240];
+
+/** What the runtime plane observed about one request that reached a container. */
+export interface InvocationOutcome {
+  endpoint: string;
+  variant: string;
+  /** Time the container took, as the gateway saw it (ModelLatency); undefined when it never answered. */
+  modelSeconds: number | undefined;
+  /** Total time in the gateway, including any cold start. */
+  totalSeconds: number;
+  /** The container's HTTP status, 0 when it timed out or could not be reached. */
+  status: number;
+  /** Ready instances of the variant (InvocationsPerInstance adds 1/instances). */
+  instances: number;
+}
+
+/** What the metrics read from hosting at scrape time. */
+export interface LiveState {
+  variants(): VariantSnapshot[];
+  /** Adds the cost of running instances since the last call. */
+  accrueCost(): void;
+}
+
+/** The live state the gauges are read from at scrape time. */
+export interface VariantSnapshot {
+  endpoint: string;
+  variant: string;
+  inFlight: number;
+  maxConcurrency?: number;
+  containers: { starting: number; ready: number; busy: number };
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly invocations: Counter<(typeof LABELS)[number]>;
+  private readonly errors4xx: Counter<(typeof LABELS)[number]>;
+  private readonly errors5xx: Counter<(typeof LABELS)[number]>;
+  private readonly modelErrors: Counter<(typeof LABELS)[number]>;
+  private readonly perInstance: Counter<(typeof LABELS)[number]>;
+  private readonly coldStarts: Counter<(typeof LABELS)[number]>;
+  private readonly throttles: Counter<(typeof LABELS)[number]>;
+  private readonly cost: Counter<(typeof LABELS)[number]>;
+  private readonly modelLatency: Histogram<(typeof LABELS)[number]>;
+  private readonly overheadLatency: Histogram<(typeof LABELS)[number]>;
+  private readonly setupTime: Histogram<(typeof LABELS)[number]>;
+  private readonly cpu: Gauge<(typeof LABELS)[number]>;
+  private readonly memory: Gauge<(typeof LABELS)[number]>;
+  /** Label sets seen per endpoint, so that a deleted endpoint's series can all be removed. */
+  private readonly seen = new Map<string, Set<string>>();
+
+  constructor(live: LiveState) {
+    const counter = (name: string, help: string) =>
+      new Counter({ name, help, labelNames: LABELS, registers: [this.registry] });
+    const histogram = (name: string, help: string, buckets: number[]) =>
+      new Histogram({ name, help, labelNames: LABELS, buckets, registers: [this.registry] });
+    this.invocations = counter('sagemaker_invocations_total', 'CloudWatch Invocations: InvokeEndpoint requests sent to the model.');
+    this.errors4xx = counter('sagemaker_invocation_4xx_errors_total', 'CloudWatch Invocation4XXErrors: requests where the model answered 4xx.');
+    this.errors5xx = counter('sagemaker_invocation_5xx_errors_total', 'CloudWatch Invocation5XXErrors: requests where the model answered 5xx.');
+    this.modelErrors = counter(
+      'sagemaker_invocation_model_errors_total',
+      'CloudWatch InvocationModelErrors: requests that ended in a ModelError (non-2xx, timeout, container unreachable).',
+    );
+    this.perInstance = counter(
+      'sagemaker_invocations_per_instance_total',
+      'CloudWatch InvocationsPerInstance: each request adds 1/(instances of its variant).',
+    );
+    this.coldStarts = counter('sagemaker_cold_starts_total', 'Serverless cold starts (a container started for a request).');
+    this.throttles = counter(
+      'sagemaker_throttled_requests_total',
+      'Requests refused with ThrottlingException (serverless MaxConcurrency reached).',
+    );
+    this.cost = new Counter({
+      name: 'sagemaker_estimated_cost_usd_total',
+      help: 'Estimated on-demand cost in USD: serverless billed duration × memory price, or instance-seconds × hourly price.',
+      labelNames: LABELS,
+      registers: [this.registry],
+      // Running instances cost by the second: bring the counter up to date before it is read.
+      collect: () => live.accrueCost(),
+    });
+    this.modelLatency = histogram(
+      'sagemaker_model_latency_seconds',
+      'CloudWatch ModelLatency (in seconds): time the container took to answer, as seen by the gateway.',
+      LATENCY_BUCKETS,
+    );
+    this.overheadLatency = histogram(
+      'sagemaker_overhead_latency_seconds',
+      'CloudWatch OverheadLatency (in seconds): total time in the gateway minus ModelLatency, cold starts included.',
+      LATENCY_BUCKETS,
+    );
+    this.setupTime = histogram(
+      'sagemaker_model_setup_time_seconds',
+      'CloudWatch ModelSetupTime (in seconds): time to launch a serverless container, one sample per cold start.',
+      SETUP_BUCKETS,
+    );
+    this.cpu = new Gauge({
+      name: 'sagemaker_cpu_utilization_percent',
+      help: 'CloudWatch CPUUtilization: CPU use of the variant’s containers, averaged over instances (100 per core).',
+      labelNames: LABELS,
+      registers: [this.registry],
+    });
+    this.memory = new Gauge({
+      name: 'sagemaker_memory_utilization_percent',
+      help: 'CloudWatch MemoryUtilization: memory use of the variant’s containers as a share of their limit, averaged over instances.',
+      labelNames: LABELS,
+      registers: [this.registry],
+    });
+    // Gauges of live state are read at scrape time, so the hot path never touches them. The registry
+    // reads metrics in the order they were registered: the first one's collect() refreshes all three.
+    const utilization = new Gauge({
+      name: 'sagemaker_serverless_concurrent_executions_utilization',
+      help: 'CloudWatch ServerlessConcurrentExecutionsUtilization: requests in flight ÷ MaxConcurrency (0..1).',
+      labelNames: LABELS,
+    });
+    const containers = new Gauge({
+      name: 'sagemaker_containers',
+      help: 'Model containers of the variant by state (starting, ready, busy).',
+      labelNames: [...LABELS, 'state'],
+    });
+    const concurrent = new Gauge({
+      name: 'sagemaker_concurrent_requests',
+      help: 'CloudWatch ConcurrentRequestsPerModel: requests in flight in the variant.',
+      labelNames: LABELS,
+      collect() {
+        this.reset();
+        utilization.reset();
+        containers.reset();
+        for (const s of live.variants()) {
+          const labels = { endpoint_name: s.endpoint, variant_name: s.variant };
+          this.set(labels, s.inFlight);
+          if (s.maxConcurrency) {
+            utilization.set(labels, s.inFlight / s.maxConcurrency);
+          }
+          for (const state of ['starting', 'ready', 'busy'] as const) {
+            containers.set({ ...labels, state }, s.containers[state]);
+          }
+        }
+      },
+    });
+    for (const g of [concurrent, utilization, containers]) {
+      this.registry.registerMetric(g);
+    }
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  private labels(endpoint: string, variant: string) {
+    let set = this.seen.get(endpoint);
+    if (!set) {
+      set = new Set();
+      this.seen.set(endpoint, set);
+    }
+    set.add(variant);
+    return { endpoint_name: endpoint, variant_name: variant };
+  }
+
+  /** Counts a request that reached a container, where CloudWatch counts it (contract §9.1). */
+  invocation(o: InvocationOutcome): void {
+    const labels = this.labels(o.endpoint, o.variant);
+    this.invocations.inc(labels);
+    this.perInstance.inc(labels, 1 / Math.max(1, o.instances));
+    if (o.status < 200 || o.status >= 300) {
+      this.modelErrors.inc(labels);
+      if (o.status >= 400 && o.status < 500) {
+        this.errors4xx.inc(labels);
+      } else if (o.status >= 500) {
+        this.errors5xx.inc(labels);
+      }
+    }
+    if (o.modelSeconds !== undefined) {
+      this.modelLatency.observe(labels, o.modelSeconds);
+    }
+    this.overheadLatency.observe(labels, Math.max(0, o.totalSeconds - (o.modelSeconds ?? 0)));
+  }
+
+  coldStart(endpoint: string, variant: string, setupSeconds: number): void {
+    const labels = this.labels(endpoint, variant);
+    this.coldStarts.inc(labels);
+    this.setupTime.observe(labels, setupSeconds);
+  }
+
+  throttled(endpoint: string, variant: string): void {
+    this.throttles.inc(this.labels(endpoint, variant));
+  }
+
+  addCost(endpoint: string, variant: string, usd: number): void {
+    if (usd > 0) {
+      this.cost.inc(this.labels(endpoint, variant), usd);
+    }
+  }
+
+  utilization(endpoint: string, variant: string, cpuPercent: number, memoryPercent: number): void {
+    const labels = this.labels(endpoint, variant);
+    this.cpu.set(labels, cpuPercent);
+    this.memory.set(labels, memoryPercent);
+  }
+
+  /** A deleted endpoint's series disappear from /metrics. */
+  forgetEndpoint(endpoint: string): void {
+    const variants = this.seen.get(endpoint);
+    this.seen.delete(endpoint);
+    for (const variant of variants ?? []) {
+      const labels = { endpoint_name: endpoint, variant_name: variant };
+      for (const m of [
+        this.invocations,
+        this.errors4xx,
+        this.errors5xx,
+        this.modelErrors,
+        this.perInstance,
+        this.coldStarts,
+        this.throttles,
+        this.cost,
+        this.modelLatency,
+        this.overheadLatency,
+        this.setupTime,
+        this.cpu,
+        this.memory,
+      ]) {
+        m.remove(labels);
+      }
+    }
+  }
+}

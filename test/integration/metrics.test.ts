@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { DeleteEndpointCommand } from '@aws-sdk/client-sagemaker';
+import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
+import { serverlessPricePerSecond } from '../../src/hosting/pricing.js';
+import { managedContainers, requireDocker } from '../helpers/docker.js';
+import { type TestEmulator, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
+import { sample, scrape } from '../helpers/metrics.js';
+import { createEndpoint, createServerlessEndpoint } from '../helpers/sagemaker.js';
+
+describe('Prometheus metrics mirror CloudWatch', () => {
+  let t: TestEmulator;
+  before(async () => {
+    requireDocker();
+    t = await startTestEmulator();
+  });
+  after(async () => {
+    await t.stop();
+    assert.deepEqual(managedContainers(t.stateDir), []);
+    removeStateDir(t.stateDir);
+  });
+
+  const invoke = (endpoint: string, body: unknown) =>
+    t.runtime.send(new InvokeEndpointCommand({ EndpointName: endpoint, Body: Buffer.from(JSON.stringify(body)), ContentType: 'application/json' }));
+
+  test('a known sequence gives exactly those numbers for that endpoint and variant', async () => {
+    const { endpoint } = await createServerlessEndpoint(t.sm, { memory: 2048, maxConcurrency: 2 });
+    // k = 3 successes (the first is cold start 1), m = 2 model errors.
+    for (let i = 0; i < 3; i++) {
+      await invoke(endpoint, { i });
+    }
+    for (let i = 0; i < 2; i++) {
+      await invoke(endpoint, { status: 500, errorText: 'boom' }).catch(() => undefined);
+    }
+    await invoke(endpoint, { status: 404 }).catch(() => undefined);
+    // 2 slow requests in parallel (one warm, one cold start 2), then t = 2 throttled while they run.
+    const slow = [invoke(endpoint, { sleepMs: 1500 }), invoke(endpoint, { sleepMs: 1500 })];
+    await new Promise((r) => setTimeout(r, 500));
+    const throttled = await Promise.all([invoke(endpoint, {}), invoke(endpoint, {})].map((p) => p.then(() => 'ok', (e: Error) => e.name)));
+    assert.deepEqual(throttled, ['ThrottlingException', 'ThrottlingException']);
+    await Promise.all(slow);
+
+    const text = await scrape(t.url);
+    const labels = { endpoint_name: endpoint, variant_name: 'AllTraffic' };
+    const value = (name: string) => sample(text, name, labels);
+    assert.equal(value('sagemaker_invocations_total'), 8, 'k + m + 1 + 2 requests reached the model');
+    assert.equal(value('sagemaker_invocation_model_errors_total'), 3);
+    assert.equal(value('sagemaker_invocation_5xx_errors_total'), 2);
+    assert.equal(value('sagemaker_invocation_4xx_errors_total'), 1);
+    assert.equal(value('sagemaker_throttled_requests_total'), 2);
+    assert.equal(value('sagemaker_cold_starts_total'), 2);
+    assert.equal(value('sagemaker_model_setup_time_seconds_count'), 2);
+    assert.equal(value('sagemaker_model_latency_seconds_count'), 8);
+    assert.equal(value('sagemaker_overhead_latency_seconds_count'), 8);
+    assert.ok((value('sagemaker_overhead_latency_seconds_sum') ?? 0) >= (value('sagemaker_model_setup_time_seconds_sum') ?? 0) * 0.9,
+      'OverheadLatency includes the cold-start time');
+    assert.equal(value('sagemaker_concurrent_requests'), 0);
+    assert.equal(value('sagemaker_serverless_concurrent_executions_utilization'), 0);
+    assert.equal(sample(text, 'sagemaker_containers', { ...labels, state: 'ready' }), 2);
+    assert.match(text, /# HELP sagemaker_model_latency_seconds CloudWatch ModelLatency/);
+    assert.match(text, /process_cpu_seconds_total/);
+
+    // Cost, by hand: each request's model time rounded up to the ms, at 2048 MB's price per second.
+    const cost = value('sagemaker_estimated_cost_usd_total') ?? 0;
+    const billedSeconds = value('sagemaker_model_latency_seconds_sum') ?? 0;
+    const perSecond = serverlessPricePerSecond(2048);
+    assert.equal(perSecond, 0.00004);
+    assert.ok(cost >= billedSeconds * perSecond - 1e-12, `${cost} ≥ ${billedSeconds} s × ${perSecond}`);
+    assert.ok(cost <= (billedSeconds + 8 * 0.001) * perSecond + 1e-12, 'at most 1 ms rounding per request');
+
+    await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
+    const deadline = Date.now() + 10_000;
+    let after = await scrape(t.url);
+    while (after.includes(`endpoint_name="${endpoint}"`) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await scrape(t.url);
+    }
+    assert.ok(!after.includes(`endpoint_name="${endpoint}"`), 'a deleted endpoint’s series disappear');
+  });
+
+  test('provisioned cost accrues as instance-seconds × the hourly price', async () => {
+    const { endpoint } = await createEndpoint(t.sm, { instanceCount: 2, variant: { InstanceType: 'ml.m5.large' } });
+    const labels = { endpoint_name: endpoint, variant_name: 'AllTraffic' };
+    await invoke(endpoint, {});
+    const t1 = Date.now();
+    const c1 = sample(await scrape(t.url), 'sagemaker_estimated_cost_usd_total', labels) ?? 0;
+    await new Promise((r) => setTimeout(r, 1500));
+    const c2 = sample(await scrape(t.url), 'sagemaker_estimated_cost_usd_total', labels) ?? 0;
+    const t2 = Date.now();
+    // 2 instances × elapsed seconds × USD 0.115 per hour; the scrapes bracket the elapsed time.
+    const perSecond = (2 * 0.115) / 3600;
+    assert.ok(c2 - c1 > 0);
+    assert.ok(c2 - c1 <= ((t2 - t1) / 1000) * perSecond * 1.0001, `${c2 - c1} ≤ ${((t2 - t1) / 1000) * perSecond}`);
+    assert.ok(c2 - c1 >= 1.4 * perSecond, `${c2 - c1} ≥ 1.4 s of two instances`);
+    assert.equal(sample(await scrape(t.url), 'sagemaker_invocations_per_instance_total', labels), 0.5);
+    await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
+  });
+});
