@@ -7,6 +7,7 @@ import { DockerodeClient } from './docker/dockerode-client.js';
 import { Hosting } from './hosting/hosting.js';
 import { s3ArtifactSource } from './hosting/s3-source.js';
 import { Metrics } from './observability/metrics.js';
+import { UtilizationSampler } from './observability/utilization-sampler.js';
 import type { Logger } from './observability/logger.js';
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
@@ -41,11 +42,16 @@ export async function startEmulator(config: Config, log: Logger): Promise<Runnin
   try {
     const { version } = await docker.ping();
     log.info({ dockerVersion: version }, 'docker engine reachable');
+    if (config.dockerNetwork) {
+      await docker.ensureNetwork(config.dockerNetwork);
+    }
     await hosting.removeOrphans();
   } catch (err) {
     log.warn({ err: (err as Error).message }, 'docker engine not reachable: endpoints cannot start until it is');
   }
   hosting.restore();
+  const sampler = new UtilizationSampler(docker, metrics, () => hosting.containers(), config.metricsSampleSeconds * 1000);
+  sampler.start();
 
   const server = http.createServer({ keepAliveTimeout: 65_000 }, buildApp({ config, store, hosting, docker, log, metrics }));
   await new Promise<void>((resolve, reject) => {
@@ -67,6 +73,7 @@ export async function startEmulator(config: Config, log: Logger): Promise<Runnin
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        sampler.stop();
         await hosting.shutdown();
         docker.close();
         store.close();

@@ -35,6 +35,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     invocationTimeoutMs: e.SME_INVOCATION_TIMEOUT_SECONDS * 1000,
     startupTimeoutSeconds: e.SME_STARTUP_TIMEOUT_SECONDS,
     containerHost: e.SME_CONTAINER_HOST,
+    dockerNetwork: e.SME_DOCKER_NETWORK,
+    metricsSampleSeconds: e.SME_METRICS_SAMPLE_SECONDS,
     s3Endpoint: e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL,
     dockerHost: e.DOCKER_HOST,
   };

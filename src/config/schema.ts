@@ -41,6 +41,14 @@ export const envSchema = z.object({
   SME_STARTUP_TIMEOUT_SECONDS: intFromEnv(1, 3600).default(240),
   /** Address the gateway dials to reach published container ports (the compose case changes it). */
   SME_CONTAINER_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Attach model containers to this Docker network (created if missing) and
+   * dial them by their address on it, instead of publishing ports on the
+   * loopback: for an emulator that itself runs in a container on that network.
+   */
+  SME_DOCKER_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a Docker network name').optional(),
+  /** How often CPU and memory utilisation are sampled from Docker. */
+  SME_METRICS_SAMPLE_SECONDS: intFromEnv(1, 3600).default(10),
   /** Standard AWS variable: where s3:// ModelDataUrls are fetched from (MinIO, LocalStack, …). */
   AWS_ENDPOINT_URL_S3: z.string().url().optional(),
   AWS_ENDPOINT_URL: z.string().url().optional(),
@@ -63,6 +71,8 @@ export interface Config {
   invocationTimeoutMs: number;
   startupTimeoutSeconds: number;
   containerHost: string;
+  dockerNetwork: string | undefined;
+  metricsSampleSeconds: number;
   s3Endpoint: string | undefined;
   dockerHost: string | undefined;
 }

@@ -14,12 +14,28 @@ export interface ContainerSpec {
   mounts: { source: string; target: string }[];
   /** The port the model serves on inside the container; published on the loopback at a port Docker picks. */
   containerPort: number;
+  /**
+   * A Docker network to attach the container to instead of publishing its
+   * port: for an emulator that itself runs in a container on that network.
+   */
+  network?: string;
 }
 
 export interface StartedContainer {
   id: string;
   name: string;
-  hostPort: number;
+  /** Where the gateway reaches the model: a published loopback port, or the container's address on the network. */
+  host: string | undefined;
+  port: number;
+}
+
+/** One reading of a container's resource use (Docker stats, one shot). */
+export interface ContainerStats {
+  cpuTotalNs: number;
+  systemCpuNs: number;
+  onlineCpus: number;
+  memoryUsageBytes: number;
+  memoryLimitBytes: number;
 }
 
 export interface ContainerState {
@@ -55,6 +71,11 @@ export interface ContainerClient {
   run(spec: ContainerSpec): Promise<StartedContainer>;
   state(id: string): Promise<ContainerState | undefined>;
   logsTail(id: string, lines: number): Promise<string>;
+  /** Follows the container's stdout and stderr from its start, line by line; returns a function that stops following. */
+  followLogs(id: string, onLine: (stream: 'stdout' | 'stderr', line: string) => void): () => void;
+  stats(id: string): Promise<ContainerStats | undefined>;
+  /** Creates the network if it does not exist yet. */
+  ensureNetwork(name: string): Promise<void>;
   /** Stops (SIGTERM, then SIGKILL after the grace period) and removes; absent containers are fine. */
   remove(id: string, graceSeconds: number): Promise<void>;
   listManaged(labelFilters: string[]): Promise<ManagedContainer[]>;

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import Docker from 'dockerode';
 import type { Logger } from 'pino';
 import type {
@@ -5,6 +6,7 @@ import type {
   ContainerExitEvent,
   ContainerSpec,
   ContainerState,
+  ContainerStats,
   ImageInfo,
   ManagedContainer,
   StartedContainer,
@@ -73,8 +75,10 @@ export class DockerodeClient implements ContainerClient {
       Labels: spec.labels,
       ExposedPorts: { [port]: {} },
       HostConfig: {
-        // Docker picks the host port, on the loopback only (engine-design P13).
-        PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
+        // Docker picks the host port, on the loopback only (engine-design P13); on a network, no port is published.
+        ...(spec.network
+          ? { NetworkMode: spec.network }
+          : { PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: '' }] } }),
         Memory: spec.memoryBytes,
         // Without a swap limit equal to the memory cap, a host with swap would let the model exceed it.
         MemorySwap: spec.memoryBytes,
@@ -85,21 +89,104 @@ export class DockerodeClient implements ContainerClient {
     try {
       await container.start();
       const info = await container.inspect();
+      if (spec.network) {
+        const ip = info.NetworkSettings.Networks?.[spec.network]?.IPAddress;
+        if (!ip) {
+          throw new Error(await this.exitedEarly(container.id, info, `container ${info.Name} has no address on network ${spec.network}`));
+        }
+        return { id: container.id, name: spec.name, host: ip, port: spec.containerPort };
+      }
       const binding = info.NetworkSettings.Ports?.[port]?.[0];
       if (!binding) {
-        // A container that exits at once has no port: say so, with its last words, instead.
-        const logs = await this.logsTail(container.id, 20);
-        throw new Error(
-          info.State.Running
-            ? `container ${info.Name} has no published port for ${port}`
-            : `the container exited with code ${info.State.ExitCode} right after starting.${logs.trim() ? ` Last log lines:\n${logs.trim()}` : ''}`,
-        );
+        throw new Error(await this.exitedEarly(container.id, info, `container ${info.Name} has no published port for ${port}`));
       }
       this.log.debug({ containerId: container.id, name: spec.name, hostPort: binding.HostPort }, 'container started');
-      return { id: container.id, name: spec.name, hostPort: Number(binding.HostPort) };
+      return { id: container.id, name: spec.name, host: undefined, port: Number(binding.HostPort) };
     } catch (err) {
       await this.remove(container.id, 0).catch(() => undefined);
       throw err;
+    }
+  }
+
+  /** A container that exits at once has no port or address: say so, with its last words, instead. */
+  private async exitedEarly(id: string, info: Docker.ContainerInspectInfo, otherwise: string): Promise<string> {
+    if (info.State.Running) {
+      return otherwise;
+    }
+    const logs = (await this.logsTail(id, 20)).trim();
+    return `the container exited with code ${info.State.ExitCode} right after starting.${logs ? ` Last log lines:\n${logs}` : ''}`;
+  }
+
+  followLogs(id: string, onLine: (stream: 'stdout' | 'stderr', line: string) => void): () => void {
+    let stopped = false;
+    let source: NodeJS.ReadableStream | undefined;
+    const splitter = (stream: 'stdout' | 'stderr') => {
+      let pending = '';
+      return new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          pending += chunk.toString('utf8');
+          let nl: number;
+          while ((nl = pending.indexOf('\n')) >= 0) {
+            onLine(stream, pending.slice(0, nl).replace(/\r$/, ''));
+            pending = pending.slice(nl + 1);
+          }
+          cb();
+        },
+        final(cb) {
+          if (pending) {
+            onLine(stream, pending);
+          }
+          cb();
+        },
+      });
+    };
+    this.docker
+      .getContainer(id)
+      .logs({ follow: true, stdout: true, stderr: true })
+      .then((stream) => {
+        source = stream;
+        if (stopped) {
+          (stream as unknown as { destroy(): void }).destroy();
+          return;
+        }
+        this.docker.modem.demuxStream(stream, splitter('stdout'), splitter('stderr'));
+        stream.on('error', () => undefined);
+      })
+      .catch(() => undefined);
+    return () => {
+      stopped = true;
+      (source as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+    };
+  }
+
+  async stats(id: string): Promise<ContainerStats | undefined> {
+    try {
+      // one-shot: answer at once instead of waiting a second for a second reading; we keep our own previous one.
+      const s = (await this.docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false })) as unknown as {
+        cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
+        memory_stats?: { usage?: number; limit?: number; stats?: { cache?: number; inactive_file?: number } };
+      };
+      const cache = s.memory_stats?.stats?.inactive_file ?? s.memory_stats?.stats?.cache ?? 0;
+      return {
+        cpuTotalNs: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
+        systemCpuNs: s.cpu_stats?.system_cpu_usage ?? 0,
+        onlineCpus: s.cpu_stats?.online_cpus ?? 1,
+        memoryUsageBytes: Math.max(0, (s.memory_stats?.usage ?? 0) - cache),
+        memoryLimitBytes: s.memory_stats?.limit ?? 0,
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async ensureNetwork(name: string): Promise<void> {
+    const existing = await this.docker.listNetworks({ filters: { name: [name] } });
+    if (!existing.some((n) => n.Name === name)) {
+      await this.docker.createNetwork({ Name: name, Driver: 'bridge', Labels: { [labels.managed]: 'true' } }).catch((err: unknown) => {
+        if (statusOf(err) !== 409) {
+          throw err;
+        }
+      });
     }
   }
 

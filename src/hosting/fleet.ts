@@ -29,6 +29,8 @@ export interface VariantFleet {
   readonly billing: Billing;
   /** Requests in flight, MaxConcurrency (serverless) and containers by state, for the gauges. */
   stats(): FleetStats;
+  /** Ids of the containers that are up (ready or busy). */
+  containerIds(): string[];
   stop(graceSeconds: number): Promise<void>;
 }
 

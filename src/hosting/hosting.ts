@@ -57,6 +57,7 @@ export class Hosting {
       containerHost: deps.config.containerHost,
       gatewayLabels: gatewayLabels(deps.gatewayId, deps.config.stateDir),
       poolConnections: 64,
+      network: deps.config.dockerNetwork,
     };
     this.unsubscribe = deps.docker.onExit((e) => this.containerExited(e));
   }
@@ -250,6 +251,13 @@ export class Hosting {
       }
     }
     return out;
+  }
+
+  /** The containers of every variant, for the utilisation sampler. */
+  containers(): { endpoint: string; variant: string; ids: string[] }[] {
+    return [...this.deployments.values()].flatMap((d) =>
+      [...d.fleets.values()].map((f) => ({ endpoint: d.name, variant: f.variantName, ids: f.containerIds() })),
+    );
   }
 
   /** Adds what provisioned instances cost since the last call: instance-seconds × hourly price. */

@@ -29,6 +29,8 @@ export interface InstanceEnv {
   gatewayLabels: Record<string, string>;
   /** Connections kept open to one container. */
   poolConnections: number;
+  /** Attach containers to this Docker network and dial them there (SME_DOCKER_NETWORK). */
+  network?: string;
 }
 
 export type InstanceStatus = 'Starting' | 'Ready' | 'Stopping' | 'Stopped' | 'Failed';
@@ -52,6 +54,8 @@ export class ModelInstance {
   exit: ContainerExitEvent | undefined;
   readonly log: Logger;
   private readonly exited = new AbortController();
+  private readonly recentLines: string[] = [];
+  private stopFollowing: () => void = () => undefined;
 
   constructor(
     readonly spec: InstanceSpec,
@@ -81,6 +85,7 @@ export class ModelInstance {
         nanoCpus: spec.nanoCpus,
         mounts: [{ source: spec.modelDir, target: '/opt/ml/model' }],
         containerPort: MODEL_PORT,
+        ...(env.network ? { network: env.network } : {}),
       })
       .catch((err: Error) => {
         this.status = 'Failed';
@@ -92,12 +97,14 @@ export class ModelInstance {
       throw new StartupError('The instance was stopped while its container was starting.');
     }
     this.containerId = started.id;
-    this.pool = new Pool(`http://${env.containerHost}:${started.hostPort}`, {
+    const host = started.host ?? env.containerHost;
+    this.pool = new Pool(`http://${host}:${started.port}`, {
       connections: env.poolConnections,
       pipelining: 1,
       keepAliveTimeout: 30_000,
     });
-    this.log.info({ containerId: started.id.slice(0, 12), hostPort: started.hostPort }, 'container started');
+    this.followLogs(started.id, started.name);
+    this.log.info({ containerId: started.id.slice(0, 12), address: `${host}:${started.port}` }, 'container started');
     try {
       await waitForPing(this.pool, { timeoutMs: spec.startupTimeoutMs, signal: this.exited.signal });
       if (spec.extraStartupDelayMs) {
@@ -128,12 +135,31 @@ export class ModelInstance {
     );
   }
 
+  /**
+   * The container's stdout and stderr go into the emulator's log, one entry a
+   * line, labelled with endpoint, variant and instance (the equivalent of
+   * CloudWatch Logs' /aws/sagemaker/Endpoints/{name}); the last lines are kept
+   * for error messages, since a removed container's logs are gone.
+   */
+  private followLogs(containerId: string, containerName: string): void {
+    const log = this.log.child({ container: containerName });
+    this.stopFollowing = this.env.docker.followLogs(containerId, (stream, line) => {
+      this.recentLines.push(line);
+      if (this.recentLines.length > LOG_LINES_IN_ERRORS) {
+        this.recentLines.shift();
+      }
+      log.info({ stream }, line);
+    });
+  }
+
   /** The container's last log lines, formatted for a FailureReason or an error message. */
   async lastLogLines(): Promise<string> {
     if (!this.containerId) {
       return '';
     }
-    const text = (await this.env.docker.logsTail(this.containerId, LOG_LINES_IN_ERRORS)).trim();
+    // The followed lines may lag the container by a moment: prefer what Docker still has.
+    const fromDocker = (await this.env.docker.logsTail(this.containerId, LOG_LINES_IN_ERRORS)).trim();
+    const text = fromDocker || this.recentLines.join('\n').trim();
     return text ? ` Last log lines:\n${text}` : '';
   }
 
@@ -184,6 +210,7 @@ export class ModelInstance {
     this.exited.abort(new StartupError('instance stopped'));
     const pool = this.pool;
     this.pool = undefined;
+    this.stopFollowing();
     await pool?.destroy().catch(() => undefined);
     if (this.containerId) {
       await this.env.docker.remove(this.containerId, graceSeconds).catch((err: Error) => {

@@ -144,6 +144,10 @@ export class ProvisionedFleet implements VariantFleet {
     return { inFlight, containers: { starting, ready, busy } };
   }
 
+  containerIds(): string[] {
+    return this.instances.filter((i) => i.status === 'Ready' && i.containerId).map((i) => i.containerId!);
+  }
+
   instanceCount(): number {
     return this.instances.filter((i) => i.status === 'Ready').length;
   }

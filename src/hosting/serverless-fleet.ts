@@ -329,6 +329,10 @@ export class ServerlessFleet implements VariantFleet {
     }
   }
 
+  containerIds(): string[] {
+    return this.members.filter((m) => m.state === 'ready' && m.instance.containerId).map((m) => m.instance.containerId!);
+  }
+
   instanceCount(): number {
     return this.members.filter((m) => m.state === 'ready').length;
   }

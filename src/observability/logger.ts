@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -7,13 +7,14 @@ export type { Logger };
  * variant, container or request it concerns), pretty-printed when a person
  * is watching a terminal.
  */
-export function createLogger(level: string, pretty: boolean): Logger {
-  return pino({
+export function createLogger(level: string, pretty: boolean, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'sagemaker-emulator' },
     timestamp: pino.stdTimeFunctions.isoTime,
     ...(pretty
       ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,service' } } }
       : {}),
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

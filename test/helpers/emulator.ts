@@ -23,10 +23,19 @@ export interface TestEmulator {
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /** Runs the real emulator in-process on port 0 with its own state directory. */
-export async function startTestEmulator(env: Record<string, string> = {}, stateDir?: string): Promise<TestEmulator> {
+export async function startTestEmulator(
+  env: Record<string, string> = {},
+  stateDir?: string,
+  options: { logLines?: Record<string, unknown>[] } = {},
+): Promise<TestEmulator> {
   const dir = stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'sme-test-'));
-  const config = loadConfig({ SME_PORT: '0', SME_STATE_DIR: dir, SME_LOG_LEVEL: process.env.SME_TEST_LOG_LEVEL ?? 'silent', ...env });
-  const emulator = await startEmulator(config, createLogger(config.logLevel, false));
+  const level = options.logLines ? 'info' : (process.env.SME_TEST_LOG_LEVEL ?? 'silent');
+  const config = loadConfig({ SME_PORT: '0', SME_STATE_DIR: dir, SME_LOG_LEVEL: level, ...env });
+  // With logLines, every log entry is kept (parsed) for the test to inspect.
+  const destination = options.logLines
+    ? { write: (line: string) => void options.logLines!.push(JSON.parse(line) as Record<string, unknown>) }
+    : undefined;
+  const emulator = await startEmulator(config, createLogger(config.logLevel, false, destination));
   const clientConfig = { endpoint: emulator.url, region: 'us-east-1', credentials, maxAttempts: 1 };
   const sm = new SageMakerClient(clientConfig);
   const runtime = new SageMakerRuntimeClient(clientConfig);
@@ -41,7 +50,7 @@ export async function startTestEmulator(env: Record<string, string> = {}, stateD
       runtime.destroy();
       await emulator.close();
     },
-    restart: () => startTestEmulator(env, dir),
+    restart: () => startTestEmulator(env, dir, options),
   };
 }
 

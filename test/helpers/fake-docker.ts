@@ -5,6 +5,7 @@ import type {
   ContainerClient,
   ContainerExitEvent,
   ContainerSpec,
+  ContainerStats,
   ContainerState,
   ImageInfo,
   ManagedContainer,
@@ -191,7 +192,7 @@ export class FakeDocker implements ContainerClient {
         }
       });
     }
-    return { id: container.id, name: spec.name, hostPort: container.hostPort };
+    return { id: container.id, name: spec.name, host: undefined, port: container.hostPort };
   }
 
   state(id: string): Promise<ContainerState | undefined> {
@@ -209,6 +210,24 @@ export class FakeDocker implements ContainerClient {
     }
     const text = this.images.get(c.image)?.logs ?? DEFAULT_LOGS;
     return Promise.resolve(text.split('\n').slice(-lines).join('\n'));
+  }
+
+  /** The fake's containers print nothing while they run. */
+  followLogs(): () => void {
+    return () => undefined;
+  }
+
+  stats(id: string): Promise<ContainerStats | undefined> {
+    const c = this.containers.get(id);
+    return Promise.resolve(
+      c && !c.removed
+        ? { cpuTotalNs: 0, systemCpuNs: 0, onlineCpus: 1, memoryUsageBytes: 64 * 1024 * 1024, memoryLimitBytes: 1024 ** 3 }
+        : undefined,
+    );
+  }
+
+  ensureNetwork(): Promise<void> {
+    return Promise.resolve();
   }
 
   async remove(id: string, graceSeconds: number): Promise<void> {

@@ -10,9 +10,10 @@ import { createEndpoint, createServerlessEndpoint } from '../helpers/sagemaker.j
 
 describe('Prometheus metrics mirror CloudWatch', () => {
   let t: TestEmulator;
+  const logLines: Record<string, unknown>[] = [];
   before(async () => {
     requireDocker();
-    t = await startTestEmulator();
+    t = await startTestEmulator({ SME_METRICS_SAMPLE_SECONDS: '1' }, undefined, { logLines });
   });
   after(async () => {
     await t.stop();
@@ -93,6 +94,32 @@ describe('Prometheus metrics mirror CloudWatch', () => {
     assert.ok(c2 - c1 <= ((t2 - t1) / 1000) * perSecond * 1.0001, `${c2 - c1} ≤ ${((t2 - t1) / 1000) * perSecond}`);
     assert.ok(c2 - c1 >= 1.4 * perSecond, `${c2 - c1} ≥ 1.4 s of two instances`);
     assert.equal(sample(await scrape(t.url), 'sagemaker_invocations_per_instance_total', labels), 0.5);
+    // CPU and memory are sampled from Docker every second here (SME_METRICS_SAMPLE_SECONDS=1).
+    const deadline = Date.now() + 10_000;
+    let memory = 0;
+    while (!(memory > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      memory = sample(await scrape(t.url), 'sagemaker_memory_utilization_percent', labels) ?? 0;
+    }
+    assert.ok(memory > 0 && memory < 100, `memory utilisation ${memory}%`);
+    assert.ok((sample(await scrape(t.url), 'sagemaker_cpu_utilization_percent', labels) ?? -1) >= 0);
+    await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
+  });
+
+  test('container stdout and stderr are in the emulator log, labelled with endpoint, variant and container', async () => {
+    const { endpoint } = await createEndpoint(t.sm);
+    await invoke(endpoint, { hello: 'logs' });
+    const deadline = Date.now() + 5000;
+    const fromContainer = () => logLines.filter((l) => l.endpoint === endpoint && typeof l.container === 'string' && l.stream);
+    while (fromContainer().length < 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const lines = fromContainer();
+    assert.ok(lines.length >= 2, 'the container’s start-up and invocation lines are captured');
+    assert.ok(lines.every((l) => l.variant === 'AllTraffic' && /^i-[0-9a-f]+$/.test(String(l.instance))));
+    assert.ok(lines.some((l) => String(l.msg).includes('"event":"invocation"')), 'the invocation line of the echo model');
+    const requestLines = logLines.filter((l) => l.endpoint === endpoint && l.msg === 'endpoint in service');
+    assert.equal(requestLines.length, 1);
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 });
