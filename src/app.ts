@@ -71,13 +71,20 @@ function serveInvocation(
   region: string,
   requestId: string,
 ): void {
+  // The request's child logger is made only when something is logged: at info level, only failures are.
   let child: Logger | undefined;
   const log = () => (child ??= deps.log.child({ requestId, endpoint: endpointName }));
+  const debug = deps.log.isLevelEnabled('debug');
+  const started = debug ? Date.now() : 0;
   invokeEndpoint(
     invokeDeps,
     { req, res, endpointName, region, requestId, log },
   ).then(
-    () => undefined,
+    () => {
+      if (debug) {
+        log().debug({ ms: Date.now() - started, status: res.statusCode }, 'invocation served');
+      }
+    },
     (err: unknown) => {
       if (res.destroyed || (req.destroyed && !(err instanceof AwsError))) {
         return; // the client went away; nobody to answer
