@@ -1,13 +1,13 @@
 import { validationException } from '../protocol/aws-error.js';
 import { resourceArn } from '../shared/arn.js';
-import type { EndpointRecord, Json, ModelRecord, VariantState } from '../store/records.js';
+import type { EndpointConfigRecord, EndpointRecord, Json, ModelRecord, VariantState } from '../store/records.js';
 import type { Operation, OperationContext } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
 import { alreadyExists, notFound } from './not-found.js';
 import { checkTagLimit, inputTags } from './tags.js';
 
 /** Statuses in which the real service refuses another change (contract §2.4, "in-progress"). */
-const IN_PROGRESS = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
+export const IN_PROGRESS = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
 
 export const createEndpoint: Operation = (input, ctx) => {
   const name = input.EndpointName as string;
@@ -16,20 +16,8 @@ export const createEndpoint: Operation = (input, ctx) => {
   if (ctx.store.endpoints.get(ctx.region, name)) {
     throw alreadyExists('endpoint', name, ctx);
   }
-  const config = ctx.store.endpointConfigs.get(ctx.region, configName);
-  if (!config) {
-    throw validationException(
-      `Could not find endpoint configuration "${resourceArn('endpoint-config', ctx.region, ctx.accountId, configName)}".`,
-    );
-  }
-  const models: Record<string, ModelRecord> = {};
-  for (const v of config.spec.ProductionVariants) {
-    const model = ctx.store.models.get(ctx.region, v.ModelName as string);
-    if (!model) {
-      throw notFound('model', v.ModelName as string, ctx);
-    }
-    models[model.name] = model;
-  }
+  const config = configOrNotFound(configName, ctx);
+  const models = snapshotModels(config, ctx);
   const now = ctx.now();
   const record: EndpointRecord = {
     name,
@@ -42,6 +30,7 @@ export const createEndpoint: Operation = (input, ctx) => {
     models,
     configTags: ctx.store.tags.list(config.arn),
     variants: config.spec.ProductionVariants.map(initialVariantState),
+    ...(input.DeploymentConfig ? { deploymentConfig: input.DeploymentConfig as Json } : {}),
   };
   const tags = inputTags(input);
   ctx.store.transaction(() => {
@@ -57,10 +46,40 @@ export const createEndpoint: Operation = (input, ctx) => {
   return { EndpointArn: arn };
 };
 
-function initialVariantState(v: Json): VariantState {
+/** The models a config names, as they are now: the endpoint keeps them even if they are deleted later. */
+export function snapshotModels(config: EndpointConfigRecord, ctx: OperationContext): Record<string, ModelRecord> {
+  const models: Record<string, ModelRecord> = {};
+  for (const v of config.spec.ProductionVariants) {
+    const model = ctx.store.models.get(ctx.region, v.ModelName as string);
+    if (!model) {
+      throw notFound('model', v.ModelName as string, ctx);
+    }
+    models[model.name] = model;
+  }
+  return models;
+}
+
+/** The config an operation names, or the real "Could not find endpoint configuration" error. */
+export function configOrNotFound(name: string, ctx: OperationContext): EndpointConfigRecord {
+  const config = ctx.store.endpointConfigs.get(ctx.region, name);
+  if (!config) {
+    throw validationException(
+      `Could not find endpoint configuration "${resourceArn('endpoint-config', ctx.region, ctx.accountId, name)}".`,
+    );
+  }
+  return config;
+}
+
+export function initialVariantState(v: Json): VariantState {
   const weight = (v.InitialVariantWeight as number | undefined) ?? 1.0;
   return v.ServerlessConfig
-    ? { VariantName: v.VariantName as string, CurrentWeight: weight, DesiredWeight: weight }
+    ? {
+        VariantName: v.VariantName as string,
+        CurrentWeight: weight,
+        DesiredWeight: weight,
+        CurrentServerlessConfig: v.ServerlessConfig as Json,
+        DesiredServerlessConfig: v.ServerlessConfig as Json,
+      }
     : {
         VariantName: v.VariantName as string,
         CurrentWeight: weight,
@@ -70,7 +89,7 @@ function initialVariantState(v: Json): VariantState {
       };
 }
 
-function getEndpoint(input: Record<string, unknown>, ctx: OperationContext): EndpointRecord {
+export function getEndpoint(input: Record<string, unknown>, ctx: OperationContext): EndpointRecord {
   const name = input.EndpointName as string;
   const e = ctx.store.endpoints.get(ctx.region, name);
   if (!e) {
@@ -81,17 +100,12 @@ function getEndpoint(input: Record<string, unknown>, ctx: OperationContext): End
 
 /** ProductionVariantSummary as DescribeEndpoint shows it (contract §4.5). */
 function variantSummary(e: EndpointRecord, state: VariantState): Json {
-  const spec = e.config.spec.ProductionVariants.find((v) => v.VariantName === state.VariantName);
   const summary: Json = { ...state };
   if (state.DeployedImages) {
     summary.DeployedImages = state.DeployedImages.map((d) => ({ ...d, ResolutionTime: wireTime(d.ResolutionTime) }));
   }
-  if (spec?.ServerlessConfig) {
-    summary.CurrentServerlessConfig = spec.ServerlessConfig;
-    summary.DesiredServerlessConfig = spec.ServerlessConfig;
-  }
-  if (e.status === 'Creating') {
-    summary.VariantStatus = [{ Status: 'Creating', StartTime: wireTime(e.creationTime) }];
+  if (e.status === 'Creating' || e.status === 'Updating') {
+    summary.VariantStatus = [{ Status: e.status, StartTime: wireTime(e.pending?.startTime ?? e.lastModifiedTime) }];
   }
   return summary;
 }
@@ -107,6 +121,19 @@ export const describeEndpoint: Operation = (input, ctx) => {
     ...(e.failureReason ? { FailureReason: e.failureReason } : {}),
     CreationTime: wireTime(e.creationTime),
     LastModifiedTime: wireTime(e.lastModifiedTime),
+    ...(e.deploymentConfig ? { LastDeploymentConfig: e.deploymentConfig } : {}),
+    ...(e.pending
+      ? {
+          PendingDeploymentSummary: {
+            EndpointConfigName: e.pending.configName,
+            ProductionVariants: e.pending.variants.map((v) => ({
+              ...v,
+              VariantStatus: [{ Status: 'Creating', StartTime: wireTime(e.pending!.startTime) }],
+            })),
+            StartTime: wireTime(e.pending.startTime),
+          },
+        }
+      : {}),
   };
 };
 

@@ -1,5 +1,6 @@
 import type { Operation } from './context.js';
 import { createEndpointConfig, deleteEndpointConfig, describeEndpointConfig, listEndpointConfigs } from './endpoint-configs.js';
+import { updateEndpoint, updateEndpointWeightsAndCapacities } from './endpoint-updates.js';
 import { createEndpoint, deleteEndpoint, describeEndpoint, listEndpoints } from './endpoints.js';
 import { createModel, deleteModel, describeModel, listModels } from './models.js';
 import { addTags, deleteTags, listTags } from './tags.js';
@@ -18,6 +19,8 @@ export const operations: Record<string, Operation> = {
   DescribeEndpoint: describeEndpoint,
   ListEndpoints: listEndpoints,
   DeleteEndpoint: deleteEndpoint,
+  UpdateEndpoint: updateEndpoint,
+  UpdateEndpointWeightsAndCapacities: updateEndpointWeightsAndCapacities,
   AddTags: addTags,
   ListTags: listTags,
   DeleteTags: deleteTags,

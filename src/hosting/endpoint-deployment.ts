@@ -14,6 +14,8 @@ export class EndpointDeployment {
   status: EndpointStatus;
   readonly fleets = new Map<string, VariantFleet>();
   readonly weights = new Map<string, number>();
+  /** Fleets of an update in progress: started beside the serving ones, not yet routed to. */
+  readonly incoming = new Set<VariantFleet>();
   /** Settles when the fleets have started (or failed to): restored endpoints hold requests until then. */
   ready: Promise<void> = Promise.resolve();
   cancelled = false;

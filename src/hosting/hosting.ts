@@ -1,24 +1,19 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { ContainerClient, ContainerExitEvent } from '../docker/container-client.js';
 import { labels } from '../docker/labels.js';
-import { systemClock } from '../shared/clock.js';
-import { knobsFromTags } from '../shared/knob-tags.js';
-import type { EndpointRecord, Json, VariantState } from '../store/records.js';
+import type { Metrics, VariantSnapshot } from '../observability/metrics.js';
+import type { DeployedImage, EndpointRecord, VariantState } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { type ArtifactSource, materializeModelData } from './artifacts.js';
+import type { ArtifactSource } from './artifacts.js';
 import { EndpointDeployment } from './endpoint-deployment.js';
 import type { VariantFleet } from './fleet.js';
-import { resolveImage } from './images.js';
-import { containerCaps, serverlessCaps } from './instance-types.js';
-import { type InstanceEnv, type InstanceSpec, ModelInstance, StartupError } from './model-instance.js';
+import { FleetFactory } from './fleet-factory.js';
+import { type InstanceEnv, StartupError } from './model-instance.js';
 import { ProvisionedFleet } from './provisioned-fleet.js';
 import { ServerlessFleet } from './serverless-fleet.js';
-import { instanceHourlyPrice, serverlessPricePerSecond } from './pricing.js';
-import type { Metrics, VariantSnapshot } from '../observability/metrics.js';
 
 export interface HostingDeps {
   metrics?: Metrics;
@@ -48,6 +43,7 @@ export class Hosting {
   private readonly costAccruedAt = new WeakMap<VariantFleet, number>();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly instanceEnv: InstanceEnv;
+  private readonly factory: FleetFactory;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly deps: HostingDeps) {
@@ -59,6 +55,7 @@ export class Hosting {
       poolConnections: 64,
       network: deps.config.dockerNetwork,
     };
+    this.factory = new FleetFactory({ ...deps, instanceEnv: this.instanceEnv });
     this.unsubscribe = deps.docker.onExit((e) => this.containerExited(e));
   }
 
@@ -89,46 +86,28 @@ export class Hosting {
     deployment.ready = new Promise<void>((r) => (ready = r));
     const started = Date.now();
     try {
-      const images = new Map<string, VariantState['DeployedImages']>();
-      const fleets = await Promise.all(
-        record.config.spec.ProductionVariants.map(async (v) => {
-          const { fleet, image } = await this.buildFleet(region, record, v, log);
-          images.set(fleet.variantName, [image]);
-          deployment.fleets.set(fleet.variantName, fleet);
-          deployment.weights.set(fleet.variantName, weightOf(record, fleet.variantName));
-          return fleet;
-        }),
-      );
-      if (!deployment.cancelled) {
-        await Promise.all(fleets.map((f) => f.start()));
-      }
+      const { fleets, images } = await this.factory.startAll(region, record, record.variants, {
+        reuseArtifacts: status === 'InService',
+        cancelled: () => deployment.cancelled,
+        onBuilt: (f) => deployment.fleets.set(f.variantName, f),
+      });
       if (deployment.cancelled) {
         await Promise.all(fleets.map((f) => f.stop(0)));
         return;
       }
+      this.route(deployment, fleets, record.variants);
       deployment.status = 'InService';
-      for (const f of fleets) {
-        this.costAccruedAt.set(f, Date.now());
-      }
       this.updateRecord(region, record.name, (e) => ({
         ...e,
         status: 'InService',
         failureReason: undefined,
         lastModifiedTime: Date.now(),
-        variants: e.variants.map((vs) => ({
-          ...vs,
-          ...(vs.DesiredInstanceCount !== undefined
-            ? { CurrentInstanceCount: deployment.fleets.get(vs.VariantName)?.instanceCount() ?? 0 }
-            : {}),
-          DeployedImages: images.get(vs.VariantName),
-        })),
+        variants: settled(e.variants, deployment, images),
       }));
       log.info({ ms: Date.now() - started }, 'endpoint in service');
     } catch (err) {
-      await Promise.all([...deployment.fleets.values()].map((f) => f.stop(0)));
       deployment.fleets.clear();
-      const reason =
-        err instanceof StartupError ? err.message : `Internal error while creating the endpoint: ${(err as Error).message}`;
+      const reason = failureText(err, 'creating the endpoint');
       log.error({ reason }, 'endpoint failed');
       if (!deployment.cancelled) {
         deployment.status = 'Failed';
@@ -144,94 +123,168 @@ export class Hosting {
     }
   }
 
-  private async buildFleet(
-    region: string,
-    record: EndpointRecord,
-    variant: Json,
-    log: Logger,
-  ): Promise<{ fleet: VariantFleet; image: NonNullable<VariantState['DeployedImages']>[number] }> {
-    const variantName = variant.VariantName as string;
-    const model = record.models[variant.ModelName as string];
-    const container = (model?.spec.PrimaryContainer ?? (model?.spec.Containers as Json[] | undefined)?.[0]) as
-      | Json
-      | undefined;
-    if (!model || !container) {
-      throw new StartupError(`Model ${variant.ModelName as string} of variant ${variantName} has no container.`);
+  /** Makes `fleets` the ones traffic goes to, weighted by each variant's desired weight. */
+  private route(deployment: EndpointDeployment, fleets: VariantFleet[], states: VariantState[]): void {
+    deployment.fleets.clear();
+    deployment.weights.clear();
+    const now = Date.now();
+    for (const f of fleets) {
+      deployment.fleets.set(f.variantName, f);
+      deployment.weights.set(f.variantName, states.find((s) => s.VariantName === f.variantName)?.DesiredWeight ?? 1);
+      this.costAccruedAt.set(f, now);
     }
-    if (Array.isArray(model.spec.Containers) && model.spec.Containers.length > 1) {
-      throw new StartupError(`Model ${model.name} has several containers; the emulator hosts single-container models.`);
-    }
-    const image = await resolveImage(this.deps.docker, container.Image as string, log);
-    const modelDir = await materializeModelData(
-      container.ModelDataUrl as string | undefined,
-      path.join(this.artifactDir(region, record.name), variantName),
-      this.deps.artifacts,
-      // After a restart the endpoint keeps the artifacts it had, even if the source is gone since.
-      { reuse: record.status === 'InService' },
-    ).catch((err: Error) => {
-      throw new StartupError(err.message);
-    });
-    const startupSeconds =
-      (variant.ContainerStartupHealthCheckTimeoutInSeconds as number | undefined) ?? this.deps.config.startupTimeoutSeconds;
-    const spec: InstanceSpec = {
-      endpointName: record.name,
-      variantName,
-      region,
-      image: container.Image as string,
-      environment: (container.Environment as Record<string, string> | undefined) ?? {},
-      modelDir,
-      ...(variant.ServerlessConfig
-        ? serverlessCaps((variant.ServerlessConfig as Json).MemorySizeInMB as number)
-        : containerCaps(variant.InstanceType as string)),
-      startupTimeoutMs: startupSeconds * 1000,
-    };
-    const fleet = variant.ServerlessConfig
-      ? this.serverlessFleet(region, record, variantName, variant.ServerlessConfig as Json, spec)
-      : new ProvisionedFleet(
-          variantName,
-          { kind: 'instance', hourly: instanceHourlyPrice(variant.InstanceType as string) },
-          variant.InitialInstanceCount as number,
-          spec,
-          this.instanceEnv,
-        );
-    return { fleet, image };
   }
 
-  private serverlessFleet(region: string, record: EndpointRecord, variantName: string, sc: Json, spec: InstanceSpec): ServerlessFleet {
-    const knobs = knobsFromTags(record.configTags ?? [], this.deps.store.tags.list(record.arn));
-    const coldStartDelayMs = knobs.coldStartDelayMs ?? this.deps.config.coldStartDelayMs;
-    const env = this.instanceEnv;
-    const metrics = this.deps.metrics;
-    const memory = sc.MemorySizeInMB as number;
-    return new ServerlessFleet(
-      variantName,
-      { kind: 'serverless', perSecond: serverlessPricePerSecond(memory) },
-      {
-        maxConcurrency: sc.MaxConcurrency as number,
-        provisionedConcurrency: (sc.ProvisionedConcurrency as number | undefined) ?? 0,
-        idleTimeoutMs: (knobs.idleTimeoutSeconds ?? this.deps.config.idleTimeoutSeconds) * 1000,
-        containerConcurrency: this.deps.config.serverlessContainerConcurrency,
-      },
-      { create: (cold) => new ModelInstance({ ...spec, extraStartupDelayMs: cold ? coldStartDelayMs : 0 }, env) },
-      systemClock,
-      this.deps.log.child({ endpoint: record.name, variant: variantName, region }),
-      {
-        coldStart: (ms) => metrics?.coldStart(record.name, variantName, ms / 1000),
-        throttled: () => metrics?.throttled(record.name, variantName),
-      },
-    );
+  /**
+   * UpdateEndpoint, blue/green: the new config's fleets start beside the old
+   * ones, which keep serving; once every new container is healthy, traffic
+   * switches in one step and the old fleets drain (their requests finish) and
+   * are removed. If the new fleets cannot start, the endpoint stays on its old
+   * config and ends InService with a FailureReason that says why.
+   */
+  update(region: string, name: string, next: Pick<EndpointRecord, 'config' | 'models' | 'configTags' | 'variants'>): void {
+    this.track(this.rollOut(region, name, next));
+  }
+
+  private async rollOut(region: string, name: string, next: Pick<EndpointRecord, 'config' | 'models' | 'configTags' | 'variants'>): Promise<void> {
+    const deployment = this.deployments.get(key(region, name));
+    const current = this.deps.store.endpoints.get(region, name);
+    if (!deployment || !current) {
+      return;
+    }
+    const log = this.deps.log.child({ endpoint: current.name, endpointConfig: next.config.name });
+    deployment.status = 'Updating';
+    const source = { ...current, ...next };
+    try {
+      const { fleets, images } = await this.factory.startAll(region, source, next.variants, {
+        reuseArtifacts: false,
+        cancelled: () => deployment.cancelled,
+        onBuilt: (f) => deployment.incoming.add(f),
+      });
+      deployment.incoming.clear();
+      if (deployment.cancelled) {
+        await Promise.all(fleets.map((f) => f.stop(0)));
+        return;
+      }
+      const old = [...deployment.fleets.values()];
+      this.route(deployment, fleets, next.variants);
+      deployment.status = 'InService';
+      this.updateRecord(region, name, (e) => ({
+        ...e,
+        ...next,
+        configName: next.config.name,
+        status: 'InService',
+        failureReason: undefined,
+        pending: undefined,
+        lastModifiedTime: Date.now(),
+        variants: settled(next.variants, deployment, images),
+      }));
+      log.info('endpoint updated: traffic switched to the new fleet; draining the old one');
+      await Promise.all(old.map((f) => this.drain(f)));
+      const oldDir = this.factory.artifactDir(region, current, '');
+      if (oldDir !== this.factory.artifactDir(region, source, '')) {
+        await fs.rm(oldDir, { recursive: true, force: true });
+      }
+    } catch (err) {
+      deployment.incoming.clear();
+      const reason = failureText(err, 'updating the endpoint');
+      log.error({ reason }, 'endpoint update failed; rolled back');
+      if (!deployment.cancelled) {
+        deployment.status = 'InService';
+        this.updateRecord(region, name, (e) => ({
+          ...e,
+          status: 'InService',
+          pending: undefined,
+          lastModifiedTime: Date.now(),
+          failureReason: `The update to endpoint configuration "${next.config.name}" failed and the endpoint was rolled back to "${e.configName}": ${reason}`.slice(
+            0,
+            MAX_FAILURE_REASON,
+          ),
+        }));
+      }
+    }
+  }
+
+  /**
+   * UpdateEndpointWeightsAndCapacities: instance counts and serverless
+   * concurrency change in place (new instances start before old ones drain),
+   * then the new weights take effect and the endpoint is InService again. If
+   * capacity cannot be reached, the variant goes back to what it had.
+   */
+  updateWeightsAndCapacities(region: string, name: string, variants: VariantState[]): void {
+    this.track(this.resize(region, name, variants));
+  }
+
+  private async resize(region: string, name: string, variants: VariantState[]): Promise<void> {
+    const deployment = this.deployments.get(key(region, name));
+    const before = this.deps.store.endpoints.get(region, name)?.variants;
+    if (!deployment || !before) {
+      return;
+    }
+    deployment.status = 'Updating';
+    const log = this.deps.log.child({ endpoint: name });
+    try {
+      await Promise.all(
+        variants.map(async (v) => {
+          const fleet = deployment.fleets.get(v.VariantName);
+          if (fleet instanceof ProvisionedFleet && v.DesiredInstanceCount !== undefined) {
+            await fleet.scaleTo(v.DesiredInstanceCount);
+          } else if (fleet instanceof ServerlessFleet && v.DesiredServerlessConfig) {
+            await fleet.reconfigure({
+              maxConcurrency: v.DesiredServerlessConfig.MaxConcurrency as number,
+              provisionedConcurrency: (v.DesiredServerlessConfig.ProvisionedConcurrency as number | undefined) ?? 0,
+            });
+          }
+        }),
+      );
+      for (const v of variants) {
+        deployment.weights.set(v.VariantName, v.DesiredWeight);
+      }
+      deployment.status = 'InService';
+      this.updateRecord(region, name, (e) => ({ ...e, status: 'InService', lastModifiedTime: Date.now(), variants: settled(variants, deployment) }));
+      log.info('endpoint weights and capacities updated');
+    } catch (err) {
+      const reason = failureText(err, 'changing capacity');
+      log.error({ reason }, 'capacity change failed; rolling back');
+      await Promise.all(
+        before.map(async (v) => {
+          const fleet = deployment.fleets.get(v.VariantName);
+          if (fleet instanceof ProvisionedFleet && v.CurrentInstanceCount !== undefined) {
+            await fleet.scaleTo(v.CurrentInstanceCount).catch(() => undefined);
+          }
+        }),
+      );
+      deployment.status = 'InService';
+      this.updateRecord(region, name, (e) => ({
+        ...e,
+        status: 'InService',
+        lastModifiedTime: Date.now(),
+        variants: before,
+        failureReason: `Updating the weights and capacities failed and was rolled back: ${reason}`.slice(0, MAX_FAILURE_REASON),
+      }));
+    }
+  }
+
+  /** Waits for a fleet's requests in flight to finish (at most the invocation timeout), then stops it. */
+  private async drain(fleet: VariantFleet): Promise<void> {
+    const deadline = Date.now() + this.deps.config.invocationTimeoutMs + 1000;
+    while (fleet.stats().inFlight > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await fleet.stop(STOP_GRACE_SECONDS);
   }
 
   private async tearDown(region: string, name: string): Promise<void> {
     const deployment = this.deployments.get(key(region, name));
     if (deployment) {
+      // New requests are refused from here on; the ones in flight finish before the containers go.
       deployment.cancelled = true;
       deployment.status = 'Deleting';
-      await Promise.all([...deployment.fleets.values()].map((f) => f.stop(STOP_GRACE_SECONDS)));
+      await Promise.all([...deployment.fleets.values()].map((f) => this.drain(f)));
       this.deployments.delete(key(region, name));
     }
     this.deps.metrics?.forgetEndpoint(storedName(this.deps.store, region, name));
-    await fs.rm(this.artifactDir(region, name), { recursive: true, force: true });
+    await fs.rm(this.factory.artifactRoot(region, name), { recursive: true, force: true });
     const record = this.deps.store.endpoints.get(region, name);
     this.deps.store.transaction(() => {
       this.deps.store.endpoints.delete(region, name);
@@ -274,11 +327,6 @@ export class Hosting {
     }
   }
 
-  /** Where an endpoint's extracted model artifacts live (mounted read-only as /opt/ml/model). */
-  private artifactDir(region: string, endpointName: string): string {
-    return path.join(this.deps.config.stateDir, 'models', region, endpointName.toLowerCase());
-  }
-
   private updateRecord(region: string, name: string, change: (e: EndpointRecord) => EndpointRecord): void {
     const current = this.deps.store.endpoints.get(region, name);
     if (current && current.status !== 'Deleting') {
@@ -305,7 +353,8 @@ export class Hosting {
     for (const { region, doc } of this.deps.store.endpoints.all()) {
       if (doc.status === 'InService' || doc.status === 'Updating' || doc.status === 'SystemUpdating') {
         this.deps.log.info({ endpoint: doc.name }, 'restoring endpoint');
-        this.track(this.bringUp(region, { ...doc, status: 'InService' }, 'InService'));
+        // An update cut short by the restart is dropped: the endpoint comes back on the config it served.
+        this.track(this.bringUp(region, { ...doc, status: 'InService', pending: undefined }, 'InService'));
       } else if (doc.status === 'Creating') {
         this.deploy(region, doc);
       } else if (doc.status === 'Deleting') {
@@ -345,7 +394,7 @@ export class Hosting {
       d.cancelled = true;
     }
     await Promise.all(
-      [...this.deployments.values()].flatMap((d) => [...d.fleets.values()].map((f) => f.stop(STOP_GRACE_SECONDS))),
+      [...this.deployments.values()].flatMap((d) => [...d.fleets.values(), ...d.incoming].map((f) => f.stop(STOP_GRACE_SECONDS))),
     );
     // Starts still in flight stop their own containers once they see `cancelled`.
     await Promise.allSettled([...this.pending]);
@@ -353,8 +402,19 @@ export class Hosting {
   }
 }
 
-function weightOf(record: EndpointRecord, variant: string): number {
-  return record.variants.find((v) => v.VariantName === variant)?.CurrentWeight ?? 1;
+/** Variant states once the fleets run: the desired values became the current ones. */
+function settled(states: VariantState[], deployment: EndpointDeployment, images?: Map<string, DeployedImage[]>): VariantState[] {
+  return states.map((v) => ({
+    ...v,
+    CurrentWeight: v.DesiredWeight,
+    ...(v.DesiredInstanceCount !== undefined ? { CurrentInstanceCount: deployment.fleets.get(v.VariantName)?.instanceCount() ?? 0 } : {}),
+    ...(v.DesiredServerlessConfig ? { CurrentServerlessConfig: v.DesiredServerlessConfig } : {}),
+    ...(images?.get(v.VariantName) ? { DeployedImages: images.get(v.VariantName) } : {}),
+  }));
+}
+
+function failureText(err: unknown, doing: string): string {
+  return err instanceof StartupError ? err.message : `Internal error while ${doing}: ${(err as Error).message}`;
 }
 
 export function gatewayLabels(gatewayId: string, stateDir: string): Record<string, string> {

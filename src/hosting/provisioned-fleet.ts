@@ -24,7 +24,7 @@ export class ProvisionedFleet implements VariantFleet {
   constructor(
     readonly variantName: string,
     readonly billing: Billing,
-    private readonly count: number,
+    private count: number,
     private readonly spec: InstanceSpec,
     private readonly env: InstanceEnv,
   ) {
@@ -39,6 +39,52 @@ export class ProvisionedFleet implements VariantFleet {
     if (failure) {
       await this.stop(0);
       throw failure.reason;
+    }
+  }
+
+  /**
+   * UpdateEndpointWeightsAndCapacities: grow by starting instances (they take
+   * traffic once healthy), or shrink by taking instances out of rotation and
+   * stopping them once their requests are done. Rejects if new instances fail.
+   */
+  async scaleTo(count: number): Promise<void> {
+    const live = this.instances.filter((i) => i.status === 'Ready' || i.status === 'Starting');
+    this.count = count;
+    if (count > live.length) {
+      const added = Array.from({ length: count - live.length }, () => new ModelInstance(this.spec, this.env));
+      this.instances.push(...added);
+      const results = await Promise.allSettled(added.map((i) => i.start()));
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) {
+        for (const i of added) {
+          this.forget(i);
+        }
+        await Promise.all(added.map((i) => i.stop(0)));
+        throw failure.reason;
+      }
+      this.log.info({ instances: count }, 'variant scaled out');
+    } else if (count < live.length) {
+      // The least busy go first; they leave the rotation at once and stop when idle.
+      const leaving = [...live].sort((a, b) => a.inFlight - b.inFlight).slice(0, live.length - count);
+      for (const i of leaving) {
+        this.forget(i);
+      }
+      await Promise.all(
+        leaving.map(async (i) => {
+          while (i.inFlight > 0) {
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          await i.stop(5);
+        }),
+      );
+      this.log.info({ instances: count }, 'variant scaled in');
+    }
+  }
+
+  private forget(instance: ModelInstance): void {
+    const idx = this.instances.indexOf(instance);
+    if (idx >= 0) {
+      this.instances.splice(idx, 1);
     }
   }
 
@@ -89,11 +135,10 @@ export class ProvisionedFleet implements VariantFleet {
 
   /** Removes a dead instance and starts another in its place (retrying with back-off). */
   private replace(dead: ModelInstance, why: string): void {
-    const idx = this.instances.indexOf(dead);
-    if (idx < 0 || this.stopped) {
+    if (!this.instances.includes(dead) || this.stopped) {
       return;
     }
-    this.instances.splice(idx, 1);
+    this.forget(dead);
     dead.log.warn({ why }, 'instance down; replacing it');
     void dead.lastLogLines().then((tail) => {
       if (tail) {
@@ -115,10 +160,7 @@ export class ProvisionedFleet implements VariantFleet {
       await instance.start();
       this.log.info({ instance: instance.instanceId }, 'replacement instance ready');
     } catch (err) {
-      const idx = this.instances.indexOf(instance);
-      if (idx >= 0) {
-        this.instances.splice(idx, 1);
-      }
+      this.forget(instance);
       await instance.stop(0);
       if (this.stopped) {
         return;

@@ -82,7 +82,7 @@ export class ServerlessFleet implements VariantFleet {
   constructor(
     readonly variantName: string,
     readonly billing: Billing,
-    private readonly settings: ServerlessSettings,
+    private settings: ServerlessSettings,
     private readonly factory: InstanceFactory,
     private readonly clock: Clock,
     private readonly log: Logger,
@@ -96,6 +96,28 @@ export class ServerlessFleet implements VariantFleet {
     if (failure) {
       await this.stop(0);
       throw failure.reason;
+    }
+  }
+
+  /**
+   * UpdateEndpointWeightsAndCapacities' ServerlessUpdateConfig: a new
+   * MaxConcurrency applies to the next admission; more ProvisionedConcurrency
+   * starts containers (resolving once they are ready), less turns the extra
+   * provisioned containers into on-demand ones that idle out.
+   */
+  async reconfigure(change: { maxConcurrency: number; provisionedConcurrency: number }): Promise<void> {
+    this.settings = { ...this.settings, ...change };
+    const provisioned = this.members.filter((m) => m.provisioned);
+    if (change.provisionedConcurrency > provisioned.length) {
+      const started = Array.from({ length: change.provisionedConcurrency - provisioned.length }, () => this.launch(true));
+      await Promise.all(started.map((s) => s.ready));
+    } else {
+      for (const m of provisioned.slice(change.provisionedConcurrency)) {
+        m.provisioned = false;
+        if (m.state === 'ready' && m.busy === 0) {
+          this.armIdle(m, this.settings.idleTimeoutMs);
+        }
+      }
     }
   }
 

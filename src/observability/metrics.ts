@@ -122,16 +122,19 @@ export class Metrics {
       name: 'sagemaker_serverless_concurrent_executions_utilization',
       help: 'CloudWatch ServerlessConcurrentExecutionsUtilization: requests in flight ÷ MaxConcurrency (0..1).',
       labelNames: LABELS,
+      registers: [],
     });
     const containers = new Gauge({
       name: 'sagemaker_containers',
       help: 'Model containers of the variant by state (starting, ready, busy).',
       labelNames: [...LABELS, 'state'],
+      registers: [],
     });
     const concurrent = new Gauge({
       name: 'sagemaker_concurrent_requests',
       help: 'CloudWatch ConcurrentRequestsPerModel: requests in flight in the variant.',
       labelNames: LABELS,
+      registers: [],
       collect() {
         this.reset();
         utilization.reset();

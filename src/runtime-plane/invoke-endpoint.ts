@@ -37,6 +37,8 @@ const FORWARDED_HEADERS = [
   'x-amzn-sagemaker-inference-id',
 ];
 
+/** An endpoint serves while InService and while an update runs beside its live fleet (contract §4.4). */
+const SERVING = new Set(['InService', 'Updating']);
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 
 /**
@@ -56,14 +58,14 @@ export async function invokeEndpoint(deps: InvokeDeps, r: InvokeRequest): Promis
   if (!deployment || deployment.status === 'Deleting') {
     throw endpointNotFound(endpointName, deps.accountId);
   }
-  if (deployment.status !== 'InService') {
+  if (!SERVING.has(deployment.status)) {
     throw validationError(
       `Endpoint ${endpointName} of account ${deps.accountId} is not in service (its status is ${deployment.status}).`,
     );
   }
   // A restored endpoint is InService before its fleets are built: wait for them, then look again.
   await deployment.ready;
-  if (deployment.status !== 'InService') {
+  if (!SERVING.has(deployment.status)) {
     throw validationError(
       `Endpoint ${endpointName} of account ${deps.accountId} is not in service (its status is ${deployment.status}).`,
     );

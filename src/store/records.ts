@@ -47,6 +47,16 @@ export interface VariantState {
   CurrentInstanceCount?: number;
   DesiredInstanceCount?: number;
   DeployedImages?: DeployedImage[];
+  /** Serverless variants: MemorySizeInMB, MaxConcurrency, ProvisionedConcurrency as running and as asked for. */
+  CurrentServerlessConfig?: Json;
+  DesiredServerlessConfig?: Json;
+}
+
+/** An UpdateEndpoint in progress: DescribeEndpoint's PendingDeploymentSummary. */
+export interface PendingDeployment {
+  configName: string;
+  startTime: number;
+  variants: VariantState[];
 }
 
 export interface EndpointRecord {
@@ -67,4 +77,7 @@ export interface EndpointRecord {
   /** The config's tags when the endpoint was created (its sme: knobs outlive the config). */
   configTags?: { Key: string; Value: string }[];
   variants: VariantState[];
+  pending?: PendingDeployment;
+  /** The DeploymentConfig of the last CreateEndpoint or UpdateEndpoint that gave one. */
+  deploymentConfig?: Json;
 }

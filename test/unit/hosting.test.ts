@@ -190,12 +190,16 @@ describe('Hosting: CreateEndpoint → InService', () => {
     const running = h.docker.running();
     assert.equal(running.length, 2);
     const caps = containerCaps('ml.m5.large');
-    const modelDir = path.join(h.dir, 'models', REGION, name.toLowerCase(), 'AllTraffic');
+    // One artifact directory per config generation: <state>/models/<region>/<endpoint>/<config>-<created>/<variant>.
+    const endpointDir = path.join(h.dir, 'models', REGION, name.toLowerCase());
     for (const c of running) {
       assert.equal(c.spec.image, OK_IMAGE);
       assert.deepEqual(c.spec.cmd, ['serve']);
       assert.equal(c.spec.containerPort, 8080);
-      assert.deepEqual(c.spec.mounts, [{ source: modelDir, target: '/opt/ml/model' }]);
+      assert.equal(c.spec.mounts.length, 1);
+      assert.equal(c.spec.mounts[0]!.target, '/opt/ml/model');
+      assert.equal(path.dirname(path.dirname(c.spec.mounts[0]!.source)), endpointDir);
+      assert.equal(path.basename(c.spec.mounts[0]!.source), 'AllTraffic');
       assert.equal(c.spec.memoryBytes, caps.memoryBytes);
       assert.equal(c.spec.nanoCpus, caps.nanoCpus);
       assert.equal(c.labels[labels.managed], 'true');
@@ -208,7 +212,7 @@ describe('Hosting: CreateEndpoint → InService', () => {
       assert.ok(c.name.startsWith(`sme-${name}-AllTraffic-i-`), c.name);
     }
     assert.notEqual(running[0]!.labels[labels.instance], running[1]!.labels[labels.instance]);
-    assert.ok((await fs.stat(modelDir)).isDirectory(), 'the model directory exists (empty without ModelDataUrl)');
+    assert.ok((await fs.stat(running[0]!.spec.mounts[0]!.source)).isDirectory(), 'the model directory exists (empty without ModelDataUrl)');
   });
 
   test('two variants, one image without RepoDigests: both in service, resolved as repo@id', async (t) => {

@@ -1,0 +1,162 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { ContainerClient } from '../docker/container-client.js';
+import type { Metrics } from '../observability/metrics.js';
+import { systemClock } from '../shared/clock.js';
+import { knobsFromTags } from '../shared/knob-tags.js';
+import type { DeployedImage, EndpointRecord, Json, VariantState } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { type ArtifactSource, materializeModelData } from './artifacts.js';
+import type { VariantFleet } from './fleet.js';
+import { resolveImage } from './images.js';
+import { containerCaps, serverlessCaps } from './instance-types.js';
+import { type InstanceEnv, type InstanceSpec, ModelInstance, StartupError } from './model-instance.js';
+import { instanceHourlyPrice, serverlessPricePerSecond } from './pricing.js';
+import { ProvisionedFleet } from './provisioned-fleet.js';
+import { ServerlessFleet } from './serverless-fleet.js';
+
+export interface FleetFactoryDeps {
+  store: Store;
+  docker: ContainerClient;
+  config: Config;
+  artifacts: ArtifactSource;
+  metrics?: Metrics;
+  log: Logger;
+  instanceEnv: InstanceEnv;
+}
+
+/** The endpoint-side facts a fleet is built from: a record, or a record with the config an update brings. */
+export type FleetSource = Pick<EndpointRecord, 'name' | 'arn' | 'config' | 'models' | 'configTags'>;
+
+export interface StartedFleets {
+  fleets: VariantFleet[];
+  images: Map<string, DeployedImage[]>;
+}
+
+/** Builds a variant's fleet from its config, model and live state, and starts a whole endpoint's fleets. */
+export class FleetFactory {
+  constructor(private readonly deps: FleetFactoryDeps) {}
+
+  /** Where an endpoint's extracted model artifacts live (mounted read-only as /opt/ml/model). */
+  artifactRoot(region: string, endpointName: string): string {
+    return path.join(this.deps.config.stateDir, 'models', region, endpointName.toLowerCase());
+  }
+
+  /**
+   * One directory per config generation: during a blue/green update the old
+   * fleet keeps its mounted artifacts while the new one gets its own.
+   */
+  artifactDir(region: string, source: FleetSource, variantName: string): string {
+    return path.join(this.artifactRoot(region, source.name), `${source.config.name.toLowerCase()}-${source.config.creationTime}`, variantName);
+  }
+
+  /**
+   * Builds and starts the fleets of every variant in `states`; on any failure
+   * stops the ones already started and rethrows. `cancelled` is checked before
+   * containers start, so an endpoint deleted meanwhile starts nothing.
+   */
+  async startAll(
+    region: string,
+    source: FleetSource,
+    states: VariantState[],
+    options: { reuseArtifacts: boolean; cancelled: () => boolean; onBuilt?: (fleet: VariantFleet) => void },
+  ): Promise<StartedFleets> {
+    const log = this.deps.log.child({ endpoint: source.name });
+    const images = new Map<string, DeployedImage[]>();
+    const fleets: VariantFleet[] = [];
+    try {
+      for (const variant of source.config.spec.ProductionVariants) {
+        const state = states.find((s) => s.VariantName === variant.VariantName);
+        const { fleet, image } = await this.build(region, source, variant, state, options.reuseArtifacts, log);
+        fleets.push(fleet);
+        options.onBuilt?.(fleet);
+        images.set(fleet.variantName, [image]);
+      }
+      if (!options.cancelled()) {
+        await Promise.all(fleets.map((f) => f.start()));
+      }
+      return { fleets, images };
+    } catch (err) {
+      await Promise.all(fleets.map((f) => f.stop(0)));
+      throw err;
+    }
+  }
+
+  private async build(
+    region: string,
+    source: FleetSource,
+    variant: Json,
+    state: VariantState | undefined,
+    reuseArtifacts: boolean,
+    log: Logger,
+  ): Promise<{ fleet: VariantFleet; image: DeployedImage }> {
+    const variantName = variant.VariantName as string;
+    const model = source.models[variant.ModelName as string];
+    const container = (model?.spec.PrimaryContainer ?? (model?.spec.Containers as Json[] | undefined)?.[0]) as Json | undefined;
+    if (!model || !container) {
+      throw new StartupError(`Model ${variant.ModelName as string} of variant ${variantName} has no container.`);
+    }
+    if (Array.isArray(model.spec.Containers) && model.spec.Containers.length > 1) {
+      throw new StartupError(`Model ${model.name} has several containers; the emulator hosts single-container models.`);
+    }
+    const image = await resolveImage(this.deps.docker, container.Image as string, log);
+    const modelDir = await materializeModelData(
+      container.ModelDataUrl as string | undefined,
+      this.artifactDir(region, source, variantName),
+      this.deps.artifacts,
+      // After a restart the endpoint keeps the artifacts it had, even if the source is gone since.
+      { reuse: reuseArtifacts },
+    ).catch((err: Error) => {
+      throw new StartupError(err.message);
+    });
+    const startupSeconds =
+      (variant.ContainerStartupHealthCheckTimeoutInSeconds as number | undefined) ?? this.deps.config.startupTimeoutSeconds;
+    const spec: InstanceSpec = {
+      endpointName: source.name,
+      variantName,
+      region,
+      image: container.Image as string,
+      environment: (container.Environment as Record<string, string> | undefined) ?? {},
+      modelDir,
+      ...(variant.ServerlessConfig
+        ? serverlessCaps((variant.ServerlessConfig as Json).MemorySizeInMB as number)
+        : containerCaps(variant.InstanceType as string)),
+      startupTimeoutMs: startupSeconds * 1000,
+    };
+    const fleet = variant.ServerlessConfig
+      ? this.serverless(region, source, variantName, { ...(variant.ServerlessConfig as Json), ...state?.DesiredServerlessConfig }, spec)
+      : new ProvisionedFleet(
+          variantName,
+          { kind: 'instance', hourly: instanceHourlyPrice(variant.InstanceType as string) },
+          state?.DesiredInstanceCount ?? (variant.InitialInstanceCount as number),
+          spec,
+          this.deps.instanceEnv,
+        );
+    return { fleet, image };
+  }
+
+  private serverless(region: string, source: FleetSource, variantName: string, sc: Json, spec: InstanceSpec): ServerlessFleet {
+    const knobs = knobsFromTags(source.configTags ?? [], this.deps.store.tags.list(source.arn));
+    const coldStartDelayMs = knobs.coldStartDelayMs ?? this.deps.config.coldStartDelayMs;
+    const env = this.deps.instanceEnv;
+    const metrics = this.deps.metrics;
+    return new ServerlessFleet(
+      variantName,
+      { kind: 'serverless', perSecond: serverlessPricePerSecond(sc.MemorySizeInMB as number) },
+      {
+        maxConcurrency: sc.MaxConcurrency as number,
+        provisionedConcurrency: (sc.ProvisionedConcurrency as number | undefined) ?? 0,
+        idleTimeoutMs: (knobs.idleTimeoutSeconds ?? this.deps.config.idleTimeoutSeconds) * 1000,
+        containerConcurrency: this.deps.config.serverlessContainerConcurrency,
+      },
+      { create: (cold) => new ModelInstance({ ...spec, extraStartupDelayMs: cold ? coldStartDelayMs : 0 }, env) },
+      systemClock,
+      this.deps.log.child({ endpoint: source.name, variant: variantName, region }),
+      {
+        coldStart: (ms) => metrics?.coldStart(source.name, variantName, ms / 1000),
+        throttled: () => metrics?.throttled(source.name, variantName),
+      },
+    );
+  }
+}
