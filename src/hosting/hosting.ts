@@ -336,7 +336,7 @@ export class Hosting {
 
   private containerExited(event: ContainerExitEvent): void {
     for (const d of this.deployments.values()) {
-      for (const f of d.fleets.values()) {
+      for (const f of [...d.fleets.values(), ...d.incoming]) {
         if (f.containerExited(event)) {
           return;
         }

@@ -105,6 +105,15 @@ export class ModelInstance {
     });
     this.followLogs(started.id, started.name);
     this.log.info({ containerId: started.id.slice(0, 12), address: `${host}:${started.port}` }, 'container started');
+    // Docker's die event normally ends the wait at once; this also covers an exit before we knew the
+    // container's id (the event came too early to match) or a lost event stream.
+    const watchdog = setInterval(() => {
+      void env.docker.state(started.id).then((st) => {
+        if (st && !st.running && this.status === 'Starting') {
+          this.markExited({ id: started.id, exitCode: st.exitCode, oom: st.oomKilled });
+        }
+      }, () => undefined);
+    }, 500);
     try {
       await waitForPing(this.pool, { timeoutMs: spec.startupTimeoutMs, signal: this.exited.signal });
       if (spec.extraStartupDelayMs) {
@@ -113,6 +122,8 @@ export class ModelInstance {
     } catch (err) {
       this.status = 'Failed';
       throw await this.startupFailure(err);
+    } finally {
+      clearInterval(watchdog);
     }
     this.status = 'Ready';
     this.lastActivityAt = Date.now();
