@@ -276,6 +276,46 @@ describe('production variants, updates and rollbacks', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
+  test('RetainAllVariantProperties keeps live counts and weights unless excluded', async () => {
+    const endpoint = await endpointFrom(await config([provisioned('A', modelV1)]));
+    await t.sm.send(
+      new UpdateEndpointWeightsAndCapacitiesCommand({
+        EndpointName: endpoint,
+        DesiredWeightsAndCapacities: [{ VariantName: 'A', DesiredInstanceCount: 2, DesiredWeight: 5 }],
+      }),
+    );
+    await waitInService(endpoint);
+    const settledVariant = async () => {
+      let d = await describe_(endpoint);
+      for (let i = 0; i < 100 && (d.EndpointStatus !== 'InService' || d.PendingDeploymentSummary); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        d = await describe_(endpoint);
+      }
+      return d.ProductionVariants![0]!;
+    };
+    assert.equal((await settledVariant()).CurrentInstanceCount, 2);
+    await t.sm.send(
+      new UpdateEndpointCommand({ EndpointName: endpoint, EndpointConfigName: await config([provisioned('A', modelV2)]), RetainAllVariantProperties: true }),
+    );
+    await waitInService(endpoint);
+    let v = await settledVariant();
+    assert.equal(v.CurrentInstanceCount, 2, 'the live instance count is kept');
+    assert.equal(v.CurrentWeight, 5, 'the live weight is kept');
+    await t.sm.send(
+      new UpdateEndpointCommand({
+        EndpointName: endpoint,
+        EndpointConfigName: await config([provisioned('A', modelV1)]),
+        RetainAllVariantProperties: true,
+        ExcludeRetainedVariantProperties: [{ VariantPropertyType: 'DesiredInstanceCount' }],
+      }),
+    );
+    await waitInService(endpoint);
+    v = await settledVariant();
+    assert.equal(v.CurrentInstanceCount, 1, 'the count comes from the new config');
+    assert.equal(v.CurrentWeight, 5);
+    await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
+  });
+
   test('UpdateEndpointWeightsAndCapacities validation', async () => {
     const endpoint = await endpointFrom(await config([provisioned('A', modelV1)]));
     const call = (DesiredWeightsAndCapacities: { VariantName: string; DesiredWeight?: number; DesiredInstanceCount?: number }[]) =>
