@@ -24,8 +24,10 @@ interface Target {
   legendFormat?: string;
 }
 interface Panel {
+  id: number;
   type: string;
   title: string;
+  gridPos: { x: number; y: number; w: number; h: number };
   targets?: Target[];
   panels?: Panel[];
   datasource?: { type: string; uid: string };
@@ -77,6 +79,21 @@ describe('Grafana dashboard (deploy/grafana/dashboards/sagemaker-emulator.json)'
     for (const p of dashboard.panels.filter((x) => x.type !== 'row')) {
       assert.deepEqual(p.datasource, { type: 'prometheus', uid: 'prometheus' }, p.title);
     }
+    // Unique ids and a grid without overlaps, or Grafana moves panels around.
+    const ids = dashboard.panels.map((p) => p.id);
+    assert.equal(new Set(ids).size, ids.length, 'panel ids are unique');
+    const cells = new Map<string, string>();
+    for (const p of dashboard.panels) {
+      const { x, y, w, h } = p.gridPos;
+      assert.ok(x >= 0 && w > 0 && x + w <= 24, `${p.title}: within the 24-column grid`);
+      for (let i = x; i < x + w; i++) {
+        for (let j = y; j < y + h; j++) {
+          const other = cells.get(`${i},${j}`);
+          assert.equal(other, undefined, `${p.title} overlaps ${other}`);
+          cells.set(`${i},${j}`, p.title);
+        }
+      }
+    }
     assert.ok(targets().length >= 15, `${targets().length} targets`);
   });
 
@@ -119,6 +136,7 @@ describe('Grafana dashboard (deploy/grafana/dashboards/sagemaker-emulator.json)'
       t!.runtime.send(new InvokeEndpointCommand({ EndpointName: endpoint, Body: Buffer.from(JSON.stringify(body)), ContentType: 'application/json' }));
     const fails = (p: Promise<unknown>) => p.then(() => 'ok', (e: Error) => e.name);
 
+    // Prometheus hands new targets to its scrapers up to 5 s after start-up: this takes ~6 s.
     test('Prometheus scrapes the emulator’s /metrics', async () => {
       await prom!.waitForScrapes(2);
       const [target] = await prom!.targets();
