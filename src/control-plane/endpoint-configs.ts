@@ -1,9 +1,10 @@
 import { resourceArn } from '../shared/arn.js';
 import type { EndpointConfigRecord, Json } from '../store/records.js';
+import { insertWithTags } from './create-resource.js';
 import type { Operation } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
-import { alreadyExists, notFound } from './not-found.js';
-import { checkTagLimit, inputTags } from './tags.js';
+import { notFound } from './not-found.js';
+import { inputTags } from './tags.js';
 import { checkProductionVariants } from './variant-rules.js';
 
 export const createEndpointConfig: Operation = (input, ctx) => {
@@ -24,14 +25,7 @@ export const createEndpointConfig: Operation = (input, ctx) => {
     creationTime: ctx.now(),
     spec: { ...rest, ProductionVariants: variants },
   };
-  ctx.store.transaction(() => {
-    if (!ctx.store.endpointConfigs.insert(ctx.region, name, record)) {
-      throw alreadyExists('endpoint-config', name, ctx);
-    }
-    checkTagLimit(ctx, arn, inputTags(input));
-    ctx.store.tags.removeAll(arn);
-    ctx.store.tags.add(arn, inputTags(input));
-  });
+  insertWithTags(ctx, ctx.store.endpointConfigs, 'endpoint-config', name, arn, record, inputTags(input));
   ctx.log.info({ endpointConfig: name }, 'endpoint config created');
   return { EndpointConfigArn: arn };
 };

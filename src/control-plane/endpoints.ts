@@ -1,10 +1,11 @@
 import { validationException } from '../protocol/aws-error.js';
 import { resourceArn } from '../shared/arn.js';
 import type { EndpointConfigRecord, EndpointRecord, Json, ModelRecord, VariantState } from '../store/records.js';
+import { insertWithTags } from './create-resource.js';
 import type { Operation, OperationContext } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
 import { alreadyExists, notFound } from './not-found.js';
-import { checkTagLimit, inputTags } from './tags.js';
+import { inputTags } from './tags.js';
 
 /** Statuses in which the real service refuses another change (contract §2.4, "in-progress"). */
 export const IN_PROGRESS = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
@@ -33,14 +34,7 @@ export const createEndpoint: Operation = (input, ctx) => {
     ...(input.DeploymentConfig ? { deploymentConfig: input.DeploymentConfig as Json } : {}),
   };
   const tags = inputTags(input);
-  ctx.store.transaction(() => {
-    if (!ctx.store.endpoints.insert(ctx.region, name, record)) {
-      throw alreadyExists('endpoint', name, ctx);
-    }
-    checkTagLimit(ctx, arn, tags);
-    ctx.store.tags.removeAll(arn);
-    ctx.store.tags.add(arn, tags);
-  });
+  insertWithTags(ctx, ctx.store.endpoints, 'endpoint', name, arn, record, tags);
   ctx.log.info({ endpoint: name, endpointConfig: config.name }, 'endpoint creating');
   ctx.hosting.deploy(ctx.region, record);
   return { EndpointArn: arn };

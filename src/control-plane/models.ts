@@ -1,10 +1,11 @@
 import { validationException } from '../protocol/aws-error.js';
 import { resourceArn } from '../shared/arn.js';
 import type { ModelRecord } from '../store/records.js';
+import { insertWithTags } from './create-resource.js';
 import type { Operation } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
-import { alreadyExists, notFound } from './not-found.js';
-import { checkTagLimit, inputTags } from './tags.js';
+import { notFound } from './not-found.js';
+import { inputTags } from './tags.js';
 
 export const createModel: Operation = (input, ctx) => {
   const name = input.ModelName as string;
@@ -17,14 +18,7 @@ export const createModel: Operation = (input, ctx) => {
   }
   const arn = resourceArn('model', ctx.region, ctx.accountId, name);
   const record: ModelRecord = { name, arn, creationTime: ctx.now(), spec };
-  ctx.store.transaction(() => {
-    if (!ctx.store.models.insert(ctx.region, name, record)) {
-      throw alreadyExists('model', name, ctx);
-    }
-    checkTagLimit(ctx, arn, inputTags(input));
-    ctx.store.tags.removeAll(arn);
-    ctx.store.tags.add(arn, inputTags(input));
-  });
+  insertWithTags(ctx, ctx.store.models, 'model', name, arn, record, inputTags(input));
   ctx.log.info({ model: name }, 'model created');
   return { ModelArn: arn };
 };

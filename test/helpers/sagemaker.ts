@@ -39,27 +39,15 @@ export interface ServerlessOptions extends ModelOptions {
   tags?: Record<string, string>;
 }
 
-/** Creates a model, a serverless config and an endpoint, and waits for InService. */
-export async function createServerlessEndpoint(sm: SageMakerClient, opts: ServerlessOptions = {}): Promise<{ model: string; config: string; endpoint: string }> {
-  const model = await createModel(sm, opts);
-  const config = uniqueName('sconfig');
-  await sm.send(
-    new CreateEndpointConfigCommand({
-      EndpointConfigName: config,
-      ProductionVariants: [
-        {
-          VariantName: 'AllTraffic',
-          ModelName: model,
-          ServerlessConfig: {
-            MemorySizeInMB: opts.memory ?? 1024,
-            MaxConcurrency: opts.maxConcurrency ?? 1,
-            ...(opts.provisionedConcurrency ? { ProvisionedConcurrency: opts.provisionedConcurrency } : {}),
-          },
-        },
-      ],
-    }),
-  );
-  const endpoint = uniqueName('sep');
+/** Creates a one-variant config (AllTraffic) and an endpoint from it, and waits for InService unless told not to. */
+async function deploy(
+  sm: SageMakerClient,
+  variant: ProductionVariant,
+  opts: { tags?: Record<string, string>; wait?: boolean },
+): Promise<{ config: string; endpoint: string }> {
+  const config = uniqueName('config');
+  await sm.send(new CreateEndpointConfigCommand({ EndpointConfigName: config, ProductionVariants: [variant] }));
+  const endpoint = uniqueName('ep');
   await sm.send(
     new CreateEndpointCommand({
       EndpointName: endpoint,
@@ -67,8 +55,21 @@ export async function createServerlessEndpoint(sm: SageMakerClient, opts: Server
       Tags: Object.entries(opts.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
     }),
   );
-  await waitUntilEndpointInService({ client: sm, maxWaitTime: 120, minDelay: 1, maxDelay: 1 }, { EndpointName: endpoint });
-  return { model, config, endpoint };
+  if (opts.wait !== false) {
+    await waitUntilEndpointInService({ client: sm, maxWaitTime: 120, minDelay: 1, maxDelay: 1 }, { EndpointName: endpoint });
+  }
+  return { config, endpoint };
+}
+
+/** Creates a model, a serverless config and an endpoint, and waits for InService. */
+export async function createServerlessEndpoint(sm: SageMakerClient, opts: ServerlessOptions = {}): Promise<{ model: string; config: string; endpoint: string }> {
+  const model = await createModel(sm, opts);
+  const serverless = {
+    MemorySizeInMB: opts.memory ?? 1024,
+    MaxConcurrency: opts.maxConcurrency ?? 1,
+    ...(opts.provisionedConcurrency ? { ProvisionedConcurrency: opts.provisionedConcurrency } : {}),
+  };
+  return { model, ...(await deploy(sm, { VariantName: 'AllTraffic', ModelName: model, ServerlessConfig: serverless }, opts)) };
 }
 
 /** Creates a model, a one-variant provisioned config and an endpoint; returns their names. */
@@ -77,25 +78,12 @@ export async function createEndpoint(
   opts: ModelOptions & { instanceCount?: number; variant?: Partial<ProductionVariant>; wait?: boolean } = {},
 ): Promise<{ model: string; config: string; endpoint: string }> {
   const model = await createModel(sm, opts);
-  const config = uniqueName('config');
-  await sm.send(
-    new CreateEndpointConfigCommand({
-      EndpointConfigName: config,
-      ProductionVariants: [
-        {
-          VariantName: 'AllTraffic',
-          ModelName: model,
-          InstanceType: 'ml.m5.large',
-          InitialInstanceCount: opts.instanceCount ?? 1,
-          ...opts.variant,
-        },
-      ],
-    }),
-  );
-  const endpoint = uniqueName('ep');
-  await sm.send(new CreateEndpointCommand({ EndpointName: endpoint, EndpointConfigName: config }));
-  if (opts.wait !== false) {
-    await waitUntilEndpointInService({ client: sm, maxWaitTime: 120, minDelay: 1, maxDelay: 1 }, { EndpointName: endpoint });
-  }
-  return { model, config, endpoint };
+  const variant: ProductionVariant = {
+    VariantName: 'AllTraffic',
+    ModelName: model,
+    InstanceType: 'ml.m5.large',
+    InitialInstanceCount: opts.instanceCount ?? 1,
+    ...opts.variant,
+  };
+  return { model, ...(await deploy(sm, variant, opts)) };
 }

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { DeleteEndpointCommand, DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
+import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
+import { managedContainers, requireDocker } from '../helpers/docker.js';
+import { type TestEmulator, makeModelTarball, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
+import { createEndpoint } from '../helpers/sagemaker.js';
+
+/**
+ * s3:// model data through an S3-compatible endpoint named by AWS_ENDPOINT_URL_S3.
+ * The emulator's real S3 client (AWS SDK) talks to a minimal path-style
+ * object server standing in for MinIO or LocalStack, which this machine lacks.
+ */
+describe('s3:// ModelDataUrl through AWS_ENDPOINT_URL_S3', () => {
+  const objects = new Map<string, Buffer>();
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(`${req.method} ${req.url} ${req.headers.authorization?.startsWith('AWS4-HMAC-SHA256') ? 'signed' : 'unsigned'}`);
+    const body = objects.get(decodeURIComponent((req.url ?? '').split('?')[0]!));
+    if (req.method === 'GET' && body) {
+      res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': body.length });
+      res.end(body);
+    } else {
+      res.writeHead(404, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+    }
+  });
+  let t: TestEmulator;
+  before(async () => {
+    requireDocker();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    objects.set('/models/echo/model.tar.gz', readFileSync(makeModelTarball('from-s3')));
+    // The SDK's default credential chain reads these, as it would for MinIO.
+    process.env.AWS_ACCESS_KEY_ID ??= 'minio';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'minio-secret';
+    t = await startTestEmulator({ AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  });
+  after(async () => {
+    await t.stop();
+    server.close();
+    assert.deepEqual(managedContainers(t.stateDir), []);
+    removeStateDir(t.stateDir);
+  });
+
+  test('the object is downloaded, extracted into /opt/ml/model and served', async () => {
+    const { endpoint } = await createEndpoint(t.sm, { modelDataUrl: 's3://models/echo/model.tar.gz' });
+    const r = await t.runtime.send(new InvokeEndpointCommand({ EndpointName: endpoint, Body: Buffer.from('{}'), ContentType: 'application/json' }));
+    const answer = JSON.parse(Buffer.from(r.Body!).toString()) as { model: { version: string }; modelFiles: string[] };
+    assert.equal(answer.model.version, 'from-s3');
+    assert.deepEqual(answer.modelFiles, ['model.json']);
+    assert.ok(requests.some((l) => l.startsWith('GET /models/echo/model.tar.gz') && l.endsWith('signed')), requests.join('\n'));
+    await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
+  });
+
+  test('a missing object fails the endpoint with a reason naming the URL', async () => {
+    const { endpoint } = await createEndpoint(t.sm, { modelDataUrl: 's3://models/nope.tar.gz', wait: false });
+    let d = await t.sm.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
+    for (let i = 0; i < 100 && d.EndpointStatus === 'Creating'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      d = await t.sm.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
+    }
+    assert.equal(d.EndpointStatus, 'Failed');
+    assert.match(d.FailureReason ?? '', /Could not download s3:\/\/models\/nope\.tar\.gz/);
+    await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
+  });
+});
