@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { freePort } from '../test/helpers/free-port.js';
 
 /** The emulator as users run it: its own process, so the benchmark client does not share its event loop. */
 export interface EmulatorProcess {
@@ -15,13 +15,6 @@ export interface EmulatorProcess {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 export async function startEmulatorProcess(env: Record<string, string> = {}): Promise<EmulatorProcess> {
   const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -24,6 +23,7 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { dockerInspect, ECHO_IMAGE, managedContainers, requireDocker } from '../helpers/docker.js';
 import { credentials, makeModelTarball, removeStateDir, startTestEmulator, type TestEmulator, uniqueName } from '../helpers/emulator.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * State survives the gateway: a clean restart brings endpoints back, a killed
@@ -104,16 +104,6 @@ function isRunning(id: string): boolean {
   return (dockerInspect(id).State as { Running: boolean }).Running;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface ChildEmulator {
   child: ChildProcess;
