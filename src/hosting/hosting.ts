@@ -101,6 +101,8 @@ export class Hosting {
         ...e,
         status: 'InService',
         failureReason: undefined,
+        // An update cut short by a restart is over: the endpoint serves the config it had.
+        pending: undefined,
         lastModifiedTime: Date.now(),
         variants: settled(e.variants, deployment, images),
       }));
