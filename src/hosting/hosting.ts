@@ -11,7 +11,7 @@ import type { ArtifactSource } from './artifacts.js';
 import { EndpointDeployment } from './endpoint-deployment.js';
 import type { VariantFleet } from './fleet.js';
 import { FleetFactory } from './fleet-factory.js';
-import { type InstanceEnv, StartupError } from './model-instance.js';
+import { type InstanceEnv, StartupError, untilIdle } from './model-instance.js';
 import { ProvisionedFleet } from './provisioned-fleet.js';
 import { ServerlessFleet } from './serverless-fleet.js';
 
@@ -269,10 +269,7 @@ export class Hosting {
 
   /** Waits for a fleet's requests in flight to finish (at most the invocation timeout), then stops it. */
   private async drain(fleet: VariantFleet): Promise<void> {
-    const deadline = Date.now() + this.deps.config.invocationTimeoutMs + 1000;
-    while (fleet.stats().inFlight > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilIdle(() => fleet.stats().inFlight, this.deps.config.invocationTimeoutMs + 1000);
     await fleet.stop(STOP_GRACE_SECONDS);
   }
 
@@ -285,9 +282,10 @@ export class Hosting {
       await Promise.all([...deployment.fleets.values()].map((f) => this.drain(f)));
       this.deployments.delete(key(region, name));
     }
-    this.deps.metrics?.forgetEndpoint(storedName(this.deps.store, region, name));
-    await fs.rm(this.factory.artifactRoot(region, name), { recursive: true, force: true });
     const record = this.deps.store.endpoints.get(region, name);
+    // Metrics carry the name as the user spelled it, not the case-folded key.
+    this.deps.metrics?.forgetEndpoint(record?.name ?? name);
+    await fs.rm(this.factory.artifactRoot(region, name), { recursive: true, force: true });
     this.deps.store.transaction(() => {
       this.deps.store.endpoints.delete(region, name);
       if (record) {
@@ -441,7 +439,3 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** The endpoint's name as it was created (metrics use the user's spelling, not the case-folded key). */
-function storedName(store: Store, region: string, name: string): string {
-  return store.endpoints.get(region, name)?.name ?? name;
-}

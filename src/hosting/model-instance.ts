@@ -232,3 +232,14 @@ export class ModelInstance {
     this.log.info('container removed');
   }
 }
+
+/**
+ * Waits until no request is in flight (polled every 20 ms: requests end on
+ * their own, bounded by the invocation timeout), or until `timeoutMs` passes.
+ */
+export async function untilIdle(inFlight: () => number, timeoutMs = Number.POSITIVE_INFINITY): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (inFlight() > 0 && Date.now() < deadline) {
+    await sleep(20);
+  }
+}

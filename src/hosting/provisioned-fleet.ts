@@ -3,7 +3,7 @@ import type { ContainerExitEvent } from '../docker/container-client.js';
 import { AwsError } from '../protocol/aws-error.js';
 import type { FleetStats, Lease, VariantFleet } from './fleet.js';
 import type { Billing } from './pricing.js';
-import { type InstanceEnv, type InstanceSpec, ModelInstance } from './model-instance.js';
+import { type InstanceEnv, type InstanceSpec, ModelInstance, untilIdle } from './model-instance.js';
 
 /** InvokeEndpoint's real-time payload limit: 6 MiB (contract §7). */
 export const REALTIME_MAX_PAYLOAD = 6_291_456;
@@ -71,9 +71,7 @@ export class ProvisionedFleet implements VariantFleet {
       }
       await Promise.all(
         leaving.map(async (i) => {
-          while (i.inFlight > 0) {
-            await new Promise((r) => setTimeout(r, 20));
-          }
+          await untilIdle(() => i.inFlight);
           await i.stop(5);
         }),
       );
