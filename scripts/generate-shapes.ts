@@ -50,9 +50,9 @@ export function repoRoot(): string {
   return dir;
 }
 
-/** The botocore model shipped next to the repo (../shared/reference/...). */
+/** The botocore model kept in the repository (aws-models/, Apache-2.0 with its NOTICE). */
 export function defaultModelPath(): string {
-  return resolve(repoRoot(), '../shared/reference/aws-models/sagemaker/2017-07-24/service-2.json');
+  return join(repoRoot(), 'aws-models/sagemaker/2017-07-24/service-2.json');
 }
 
 /** The committed output file, in the source tree (not dist). */

@@ -141,7 +141,7 @@ function buildControlPlane(deps: AppDeps): express.Express {
     throw unknownOperation(`No operation answers ${req.method} ${req.path} (the SageMaker API is POST / with X-Amz-Target).`);
   });
 
-  // The error boundary: the only place control-plane errors are written (ARCHITECTURE.md decision 2).
+  // The error boundary: the only place control-plane errors are written (docs/architecture.md decision 2).
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const info = infoOf(req);
     const mapped = mapBodyParserError(err);

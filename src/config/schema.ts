@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Every setting of the emulator, in one schema (ARCHITECTURE.md decision 7).
+ * Every setting of the emulator, in one schema (docs/architecture.md decision 7).
  * Each entry names its environment variable, its default and why it exists;
  * the README's configuration table is written from this file.
  */
@@ -32,11 +32,11 @@ export const envSchema = z.object({
    * higher value lets a small machine serve MaxConcurrency requests with fewer containers.
    */
   SME_SERVERLESS_CONTAINER_CONCURRENCY: intFromEnv(1, 1000).default(1),
-  /** SageMaker gives a container 60 s to answer /invocations (contract §7). */
+  /** SageMaker gives a container 60 s to answer /invocations (docs/aws-contract.md §7). */
   SME_INVOCATION_TIMEOUT_SECONDS: intFromEnv(1, 3600).default(60),
   /**
    * Used when a variant does not set ContainerStartupHealthCheckTimeoutInSeconds.
-   * The 2023 developer guide gives a container 4 minutes to pass /ping (contract §8.1).
+   * The 2023 developer guide gives a container 4 minutes to pass /ping (docs/aws-contract.md §8.1).
    */
   SME_STARTUP_TIMEOUT_SECONDS: intFromEnv(1, 3600).default(240),
   /** Address the gateway dials to reach published container ports (the compose case changes it). */

@@ -14,7 +14,7 @@ export const createEndpointConfig: Operation = (input, ctx) => {
     if (!ctx.store.models.get(ctx.region, v.ModelName as string)) {
       throw notFound('model', v.ModelName as string, ctx);
     }
-    // Weight 1.0 is the documented default, and Describe shows it (contract §4.3).
+    // Weight 1.0 is the documented default, and Describe shows it (docs/aws-contract.md §4.3).
     return v.ServerlessConfig ? v : { ...v, InitialVariantWeight: v.InitialVariantWeight ?? 1.0 };
   });
   const { EndpointConfigName: _n, Tags: _t, ...rest } = input;
@@ -57,7 +57,7 @@ export const listEndpointConfigs: Operation = (input, ctx) => {
   };
 };
 
-/** Allowed even while an endpoint uses the config, as on the real service (contract §4.4). */
+/** Allowed even while an endpoint uses the config, as on the real service (docs/aws-contract.md §4.4). */
 export const deleteEndpointConfig: Operation = (input, ctx) => {
   const name = input.EndpointConfigName as string;
   const c = ctx.store.endpointConfigs.get(ctx.region, name);

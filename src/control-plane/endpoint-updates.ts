@@ -5,7 +5,7 @@ import { IN_PROGRESS, configOrNotFound, getEndpoint, initialVariantState, snapsh
 
 /**
  * UpdateEndpoint (blue/green to a new config) and UpdateEndpointWeightsAndCapacities
- * (weights, instance counts, serverless concurrency of a live endpoint), contract §4.4.
+ * (weights, instance counts, serverless concurrency of a live endpoint), docs/aws-contract.md §4.4.
  * Both answer at once with the endpoint Updating; hosting does the work and
  * moves it back to InService.
  */
@@ -14,7 +14,7 @@ function mustBeUpdatable(e: EndpointRecord): void {
     throw validationException(`Cannot update in-progress endpoint "${e.arn}".`);
   }
   if (e.status !== 'InService') {
-    // A Failed endpoint can only be deleted (contract §5).
+    // A Failed endpoint can only be deleted (docs/aws-contract.md §5).
     throw validationException(`Cannot update endpoint "${e.arn}" in status ${e.status}; it can only be deleted.`);
   }
 }
@@ -26,7 +26,7 @@ export const updateEndpoint: Operation = (input, ctx) => {
   mustBeUpdatable(e);
   const config = configOrNotFound(input.EndpointConfigName as string, ctx);
   const models = snapshotModels(config, ctx);
-  // Serverless → real-time is allowed; the reverse is not (contract §4.3).
+  // Serverless → real-time is allowed; the reverse is not (docs/aws-contract.md §4.3).
   if (e.config.spec.ProductionVariants.some((v) => !isServerless(v)) && config.spec.ProductionVariants.some(isServerless)) {
     throw validationException(
       `Endpoint "${e.arn}" has instance-based production variants and cannot be updated to the serverless endpoint configuration "${config.arn}".`,

@@ -7,7 +7,7 @@ import { paginate, wireTime } from './list-paging.js';
 import { alreadyExists, notFound } from './not-found.js';
 import { inputTags } from './tags.js';
 
-/** Statuses in which the real service refuses another change (contract §2.4, "in-progress"). */
+/** Statuses in which the real service refuses another change (docs/aws-contract.md §2.4, "in-progress"). */
 export const IN_PROGRESS = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
 
 export const createEndpoint: Operation = (input, ctx) => {
@@ -92,7 +92,7 @@ export function getEndpoint(input: Record<string, unknown>, ctx: OperationContex
   return e;
 }
 
-/** ProductionVariantSummary as DescribeEndpoint shows it (contract §4.5). */
+/** ProductionVariantSummary as DescribeEndpoint shows it (docs/aws-contract.md §4.5). */
 function variantSummary(e: EndpointRecord, state: VariantState): Json {
   const summary: Json = { ...state };
   if (state.DeployedImages) {

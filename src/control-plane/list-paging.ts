@@ -3,7 +3,7 @@ import type { Input } from './context.js';
 
 /**
  * The List* family: name and time filters, sort, and opaque NextToken paging
- * with MaxResults defaulting to 10 (contract §4.6).
+ * with MaxResults defaulting to 10 (docs/aws-contract.md §4.6).
  */
 export interface Listable {
   name: string;
@@ -12,7 +12,7 @@ export interface Listable {
   status?: string;
 }
 
-/** Request timestamps come as epoch seconds; ISO strings are tolerated (contract §2.1). */
+/** Request timestamps come as epoch seconds; ISO strings are tolerated (docs/aws-contract.md §2.1). */
 export function inputTime(value: unknown): number | undefined {
   if (typeof value === 'number') {
     return value * 1000;
@@ -76,5 +76,5 @@ export function paginate<T extends Listable>(items: T[], input: Input): { page: 
     : { page, NextToken: Buffer.from(JSON.stringify({ offset: next })).toString('base64url') };
 }
 
-/** Epoch milliseconds to the epoch seconds SageMaker writes (contract §2.2). */
+/** Epoch milliseconds to the epoch seconds SageMaker writes (docs/aws-contract.md §2.2). */
 export const wireTime = (ms: number) => ms / 1000;

@@ -46,7 +46,7 @@ export const listModels: Operation = (input, ctx) => {
   };
 };
 
-/** Deleting a model that a live endpoint uses is allowed: the endpoint keeps its own copy (contract §4.7). */
+/** Deleting a model that a live endpoint uses is allowed: the endpoint keeps its own copy (docs/aws-contract.md §4.7). */
 export const deleteModel: Operation = (input, ctx) => {
   const name = input.ModelName as string;
   const m = ctx.store.models.get(ctx.region, name);

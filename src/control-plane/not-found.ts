@@ -9,7 +9,7 @@ const nouns: Record<ResourceKind, string> = {
 };
 
 /**
- * "Not found" is a ValidationException with the ARN in the text (contract §2.4):
+ * "Not found" is a ValidationException with the ARN in the text (docs/aws-contract.md §2.4):
  * the SDK waiters and tools such as the SageMaker operator match on it.
  */
 export function notFound(kind: ResourceKind, name: string, ctx: OperationContext) {

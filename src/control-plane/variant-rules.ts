@@ -4,11 +4,11 @@ import type { Input } from './context.js';
 
 /**
  * Rules on ProductionVariants that the service model cannot express
- * (contract §4.3). The shape validator has already checked each member.
+ * (docs/aws-contract.md §4.3). The shape validator has already checked each member.
  */
 const SERVERLESS_MEMORY_SIZES = [1024, 2048, 3072, 4096, 5120, 6144];
 
-/** Features SageMaker Serverless Inference does not support (contract §4.3, "Serverless exclusions"). */
+/** Features SageMaker Serverless Inference does not support (docs/aws-contract.md §4.3, "Serverless exclusions"). */
 const serverlessExcludedConfigMembers: [string, string][] = [
   ['DataCaptureConfig', 'data capture'],
   ['AsyncInferenceConfig', 'asynchronous inference'],

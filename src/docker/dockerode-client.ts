@@ -49,7 +49,7 @@ export class DockerodeClient implements ContainerClient {
   async pullImage(image: string, onProgress: (line: string) => void): Promise<void> {
     const stream = await this.docker.pull(image);
     await new Promise<void>((resolve, reject) => {
-      // followProgress does not turn {"error": …} lines into a failure (engine-design P15): check each one.
+      // followProgress does not turn {"error": …} lines into a failure (docs/engine-design.md P15): check each one.
       let failure: string | undefined;
       this.docker.modem.followProgress(
         stream,
@@ -75,7 +75,7 @@ export class DockerodeClient implements ContainerClient {
       Labels: spec.labels,
       ExposedPorts: { [port]: {} },
       HostConfig: {
-        // Docker picks the host port, on the loopback only (engine-design P13); on a network, no port is published.
+        // Docker picks the host port, on the loopback only (docs/engine-design.md P13); on a network, no port is published.
         ...(spec.network
           ? { NetworkMode: spec.network }
           : { PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: '' }] } }),

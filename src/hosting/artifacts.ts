@@ -8,7 +8,7 @@ import * as tar from 'tar';
 
 /**
  * Puts a model's artifacts (ModelDataUrl) into a directory that becomes the
- * container's /opt/ml/model (contract §8.1: the .tar.gz is extracted there).
+ * container's /opt/ml/model (docs/aws-contract.md §8.1: the .tar.gz is extracted there).
  * Accepted: file:// URLs and local paths (a tarball, a directory or a single
  * file), s3:// through any S3-compatible endpoint (AWS_ENDPOINT_URL_S3), https://.
  */

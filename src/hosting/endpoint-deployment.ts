@@ -2,7 +2,7 @@ import { AwsError } from '../protocol/aws-error.js';
 import type { EndpointStatus } from '../store/records.js';
 import type { VariantFleet } from './fleet.js';
 
-/** The runtime's ValidationError (contract §3.4). */
+/** The runtime's ValidationError (docs/aws-contract.md §3.4). */
 export const validationError = (message: string) => new AwsError('ValidationError', message);
 
 /**
@@ -28,7 +28,7 @@ export class EndpointDeployment {
     this.status = status;
   }
 
-  /** The variant a request goes to: the one it names, else one drawn by weight (contract §4.3). */
+  /** The variant a request goes to: the one it names, else one drawn by weight (docs/aws-contract.md §4.3). */
   pickFleet(targetVariant: string | undefined): VariantFleet {
     if (targetVariant !== undefined) {
       const fleet = this.fleets.get(targetVariant);

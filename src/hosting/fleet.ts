@@ -11,7 +11,7 @@ export interface Lease {
 /** The containers of one production variant. Provisioned and serverless variants differ in how they grow. */
 export interface VariantFleet {
   readonly variantName: string;
-  /** Payload limit for this variant's requests (6 MB real-time, 4 MB serverless: contract §7). */
+  /** Payload limit for this variant's requests (6 MB real-time, 4 MB serverless: docs/aws-contract.md §7). */
   readonly maxPayloadBytes: number;
   /** Brings the fleet to its initial size; rejects with a StartupError if it cannot. */
   start(): Promise<void>;

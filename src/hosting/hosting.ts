@@ -27,7 +27,7 @@ export interface HostingDeps {
 
 /** FailureReason is at most 1024 characters (DescribeEndpointOutput). */
 const MAX_FAILURE_REASON = 1024;
-/** SageMaker sends SIGTERM, then SIGKILL 30 s later (contract §7); the emulator waits less on delete. */
+/** SageMaker sends SIGTERM, then SIGKILL 30 s later (docs/aws-contract.md §7); the emulator waits less on delete. */
 const STOP_GRACE_SECONDS = 5;
 
 const key = (region: string, name: string) => `${region}/${name.toLowerCase()}`;

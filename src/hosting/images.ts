@@ -5,7 +5,7 @@ import { StartupError } from './model-instance.js';
 
 /**
  * Resolves a model's image before any container starts, pulling it when it
- * is not present (off the request path: engine-design P15). The resolved form
+ * is not present (off the request path: docs/engine-design.md P15). The resolved form
  * is what DescribeEndpoint shows as DeployedImages.
  */
 export async function resolveImage(docker: ContainerClient, image: string, log: Logger): Promise<DeployedImage> {

@@ -6,7 +6,7 @@ import { containerName, labels } from '../docker/labels.js';
 import { sleep } from '../shared/clock.js';
 import { ReadinessTimeout, waitForPing } from './readiness.js';
 
-/** How a container is started: the BYOC contract (contract §8.1). */
+/** How a container is started: the BYOC contract (docs/aws-contract.md §8.1). */
 export interface InstanceSpec {
   endpointName: string;
   variantName: string;

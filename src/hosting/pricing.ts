@@ -6,7 +6,7 @@ import { instanceSize } from './instance-types.js';
  * serverless and real-time for their own traffic.
  */
 
-/** Serverless: USD 0.00002 per GB-second of configured memory (contract §12: 1024 MB → 0.0000200/s). */
+/** Serverless: USD 0.00002 per GB-second of configured memory (docs/aws-contract.md §12: 1024 MB → 0.0000200/s). */
 export function serverlessPricePerSecond(memorySizeInMB: number): number {
   return (0.00002 * memorySizeInMB) / 1024;
 }

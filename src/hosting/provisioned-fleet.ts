@@ -5,7 +5,7 @@ import type { FleetStats, Lease, VariantFleet } from './fleet.js';
 import type { Billing } from './pricing.js';
 import { type InstanceEnv, type InstanceSpec, ModelInstance, untilIdle } from './model-instance.js';
 
-/** InvokeEndpoint's real-time payload limit: 6 MiB (contract §7). */
+/** InvokeEndpoint's real-time payload limit: 6 MiB (docs/aws-contract.md §7). */
 export const REALTIME_MAX_PAYLOAD = 6_291_456;
 
 /**
@@ -164,7 +164,7 @@ export class ProvisionedFleet implements VariantFleet {
         return;
       }
       this.log.error({ err: (err as Error).message, attempt }, 'replacement instance failed to start');
-      // Back off so that a crash-looping image does not hammer Docker (engine-design P7).
+      // Back off so that a crash-looping image does not hammer Docker (docs/engine-design.md P7).
       await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
       return this.startReplacement(attempt + 1);
     }

@@ -2,9 +2,9 @@ import type { Pool } from 'undici';
 import { sleep } from '../shared/clock.js';
 
 /**
- * Readiness is an HTTP 200 from GET /ping (contract §8.1), polled fast so that
+ * Readiness is an HTTP 200 from GET /ping (docs/aws-contract.md §8.1), polled fast so that
  * a cold start costs the model's own start time and little more: every 10 ms
- * for the first second, then backing off to 100 ms (engine-design P6). A probe
+ * for the first second, then backing off to 100 ms (docs/engine-design.md P6). A probe
  * gets 250 ms to answer; SageMaker gives it 2 s, but a probe that hangs must
  * not hold up the next one.
  */

@@ -6,7 +6,7 @@ import type { FleetStats, Lease, VariantFleet } from './fleet.js';
 import type { Billing } from './pricing.js';
 import type { ModelInstance } from './model-instance.js';
 
-/** Serverless request and response payloads are limited to 4 MB (contract §7). */
+/** Serverless request and response payloads are limited to 4 MB (docs/aws-contract.md §7). */
 export const SERVERLESS_MAX_PAYLOAD = 4_194_304;
 
 export interface ServerlessSettings {
@@ -60,7 +60,7 @@ interface Member {
 }
 
 /**
- * A serverless variant (engine-design §0, contract §4.3 and §7):
+ * A serverless variant (docs/engine-design.md §0, docs/aws-contract.md §4.3 and §7):
  * - admission: at most MaxConcurrency requests in flight; one more is
  *   throttled at once with ThrottlingException (400), never queued;
  * - scale from zero: a request that finds no free container joins a starting
@@ -127,7 +127,7 @@ export class ServerlessFleet implements VariantFleet {
     }
     if (this.admitted >= this.settings.maxConcurrency) {
       this.observer.throttled?.();
-      // SageMaker throttles beyond MaxConcurrency at once, HTTP 400 (contract §3.4, §7).
+      // SageMaker throttles beyond MaxConcurrency at once, HTTP 400 (docs/aws-contract.md §3.4, §7).
       throw new AwsError(
         'ThrottlingException',
         `Rate exceeded: variant ${this.variantName} already has MaxConcurrency (${this.settings.maxConcurrency}) requests in flight.`,
@@ -242,7 +242,7 @@ export class ServerlessFleet implements VariantFleet {
         }
         void instance.stop(0);
         if (provisioned && !this.stopped) {
-          // A replacement of a lost provisioned container: try again, backing off (engine-design P7, P12).
+          // A replacement of a lost provisioned container: try again, backing off (docs/engine-design.md P7, P12).
           const delay = Math.min(30_000, 500 * 2 ** this.provisionedFailures++);
           this.log.error({ err: err.message, retryInMs: delay }, 'provisioned container failed to start');
           this.clock.setTimeout(() => {

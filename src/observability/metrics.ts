@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /**
  * Every Prometheus metric, in one registry. Names mirror CloudWatch's
- * AWS/SageMaker metrics (ARCHITECTURE.md, contract §9): prefix `sagemaker_`,
+ * AWS/SageMaker metrics (docs/architecture.md, docs/aws-contract.md §9): prefix `sagemaker_`,
  * the CloudWatch name in snake case, base units (seconds), counters ending in
  * `_total`, labels `endpoint_name` and `variant_name` — never request ids.
  */
@@ -167,7 +167,7 @@ export class Metrics {
     return { endpoint_name: endpoint, variant_name: variant };
   }
 
-  /** Counts a request that reached a container, where CloudWatch counts it (contract §9.1). */
+  /** Counts a request that reached a container, where CloudWatch counts it (docs/aws-contract.md §9.1). */
   invocation(o: InvocationOutcome): void {
     const labels = this.labels(o.endpoint, o.variant);
     this.invocations.inc(labels);

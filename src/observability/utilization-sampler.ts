@@ -4,7 +4,7 @@ import type { Metrics } from './metrics.js';
 /**
  * CPUUtilization and MemoryUtilization, sampled from Docker every few seconds
  * off the request path (one-shot stats calls, our own previous reading for the
- * CPU delta). CPU is 100 per busy core, as in CloudWatch (contract §9.3);
+ * CPU delta). CPU is 100 per busy core, as in CloudWatch (docs/aws-contract.md §9.3);
  * both are averaged over the variant's containers.
  */
 export class UtilizationSampler {

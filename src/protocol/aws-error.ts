@@ -1,7 +1,7 @@
 /**
  * An error as an AWS service puts it on the wire: a code (`__type` and the
  * `x-amzn-ErrorType` header), an HTTP status and the side at fault
- * (ARCHITECTURE.md decision 2; contract §2.3, §3.4). Only the error boundary
+ * (docs/architecture.md decision 2; docs/aws-contract.md §2.3, §3.4). Only the error boundary
  * turns these into responses.
  */
 export type Fault = 'client' | 'server';
@@ -17,7 +17,7 @@ export interface AwsErrorOptions {
    * the status code as the error code, and so must we.
    */
   untyped?: boolean;
-  /** The real throttling answer has `{"message":null}` (contract §3.4). */
+  /** The real throttling answer has `{"message":null}` (docs/aws-contract.md §3.4). */
   nullMessage?: boolean;
 }
 
@@ -41,7 +41,7 @@ export class AwsError extends Error {
   }
 }
 
-/** Control plane, bad input and "not found" alike (contract §2.4). */
+/** Control plane, bad input and "not found" alike (docs/aws-contract.md §2.4). */
 export const validationException = (message: string) => new AwsError('ValidationException', message);
 
 export const internalFailure = (message = 'An internal error occurred.') =>

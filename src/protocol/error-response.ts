@@ -9,7 +9,7 @@ const contentTypes: Record<WireStyle, string> = {
 };
 
 /**
- * The single serializer of errors, for both planes (contract §2.3 and §3.4):
+ * The single serializer of errors, for both planes (docs/aws-contract.md §2.3 and §3.4):
  * - `__type` in the body and `x-amzn-ErrorType` carry the same bare name, so
  *   every SDK generation reads the same code;
  * - `message` and `Message` both carry the text (botocore reads the first,

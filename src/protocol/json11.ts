@@ -1,7 +1,7 @@
 import { AwsError } from './aws-error.js';
 
 /**
- * AWS JSON 1.1 requests (contract §2.1): `POST /`, `X-Amz-Target: <Prefix>.<Operation>`,
+ * AWS JSON 1.1 requests (docs/aws-contract.md §2.1): `POST /`, `X-Amz-Target: <Prefix>.<Operation>`,
  * `Content-Type: application/x-amz-json-1.1`, a JSON object body (`{}` when empty).
  */
 export const serializationException = (message: string) => new AwsError('SerializationException', message);

@@ -1,7 +1,7 @@
 import { AwsError } from '../protocol/aws-error.js';
 import { logStreamArn } from '../shared/arn.js';
 
-/** Where the model error happened, for the message and LogStreamArn (contract §3.4). */
+/** Where the model error happened, for the message and LogStreamArn (docs/aws-contract.md §3.4). */
 export interface ModelErrorSite {
   region: string;
   accountId: string;

@@ -28,7 +28,7 @@ export interface InvokeRequest {
   log: () => Logger;
 }
 
-/** Request headers the container sees (contract §8.1: the supported headers pass through). */
+/** Request headers the container sees (docs/aws-contract.md §8.1: the supported headers pass through). */
 const FORWARDED_HEADERS = [
   'content-type',
   'accept',
@@ -37,14 +37,14 @@ const FORWARDED_HEADERS = [
   'x-amzn-sagemaker-inference-id',
 ];
 
-/** An endpoint serves while InService and while an update runs beside its live fleet (contract §4.4). */
+/** An endpoint serves while InService and while an update runs beside its live fleet (docs/aws-contract.md §4.4). */
 const SERVING = new Set(['InService', 'Updating']);
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 
 /**
  * InvokeEndpoint (`POST /endpoints/{name}/invocations`), kept off Express:
  * no body parsing, the body streamed to the container and back through the
- * container's keep-alive pool (ARCHITECTURE.md, "the hot path").
+ * container's keep-alive pool (docs/architecture.md, "the hot path").
  */
 export async function invokeEndpoint(deps: InvokeDeps, r: InvokeRequest): Promise<void> {
   const started = performance.now();
@@ -88,7 +88,7 @@ export async function invokeEndpoint(deps: InvokeDeps, r: InvokeRequest): Promis
   const lease = await fleet.acquire(abort.signal).catch((err: unknown) => {
     res.off('close', onClose);
     if (err instanceof ColdStartError) {
-      // The container this request waited for could not start (contract §3.4: a model failure).
+      // The container this request waited for could not start (docs/aws-contract.md §3.4: a model failure).
       throw modelError(
         { region: r.region, accountId: deps.accountId, endpointName, variantName: fleet.variantName, instanceId: err.instanceId },
         0,
@@ -137,7 +137,7 @@ async function forward(
   if (!pool) {
     throw containerUnreachable(site, 'the instance was stopped');
   }
-  // Metrics count a request where CloudWatch does: once it was sent to the model (contract §9.1).
+  // Metrics count a request where CloudWatch does: once it was sent to the model (docs/aws-contract.md §9.1).
   const modelStarted = performance.now();
   const record = (status: number, answered: boolean) => {
     const end = performance.now();
@@ -151,7 +151,7 @@ async function forward(
       instances: fleet.instanceCount(),
     });
     if (fleet.billing.kind === 'serverless' && modelSeconds !== undefined) {
-      // Serverless bills the inference duration, rounded up to the millisecond (contract §12).
+      // Serverless bills the inference duration, rounded up to the millisecond (docs/aws-contract.md §12).
       deps.metrics.addCost(r.endpointName, fleet.variantName, serverlessInvocationCost(modelSeconds, fleet.billing.perSecond));
     }
   };

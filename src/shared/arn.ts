@@ -2,7 +2,7 @@ export type ResourceKind = 'model' | 'endpoint-config' | 'endpoint';
 
 /**
  * SageMaker ARNs carry the lower-cased name while the Name field keeps its
- * case (contract §4.8), so names that differ only in case are the same resource.
+ * case (docs/aws-contract.md §4.8), so names that differ only in case are the same resource.
  */
 export function resourceArn(kind: ResourceKind, region: string, accountId: string, name: string): string {
   return `arn:aws:sagemaker:${region}:${accountId}:${kind}/${name.toLowerCase()}`;

@@ -2,7 +2,7 @@ import type { Tag } from '../store/tag-table.js';
 
 /**
  * Per-endpoint settings given as tags on CreateEndpoint or CreateEndpointConfig
- * (the public interface in ARCHITECTURE.md). Endpoint tags win over config tags.
+ * (the public interface in docs/architecture.md). Endpoint tags win over config tags.
  */
 export const KNOB_TAGS = {
   idleTimeoutSeconds: 'sme:idle-timeout-seconds',

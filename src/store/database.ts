@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 export type Db = Database.Database;
 
 /**
- * One SQLite file under the state directory (ARCHITECTURE.md decision 8).
+ * One SQLite file under the state directory (docs/architecture.md decision 8).
  * Documents are stored as JSON beside the columns that queries need, so a new
  * SageMaker field never needs a migration. `user_version` numbers the schema.
  */

@@ -1,6 +1,6 @@
 /**
  * What the store keeps. Times are epoch milliseconds; the protocol layer turns
- * them into the epoch seconds SageMaker puts on the wire (contract §2.2).
+ * them into the epoch seconds SageMaker puts on the wire (docs/aws-contract.md §2.2).
  * Shapes the user sent (containers, variants…) are kept as they came, as
  * plain JSON, because Describe* echoes them.
  */
@@ -21,7 +21,7 @@ export interface EndpointConfigRecord {
   spec: Json & { ProductionVariants: Json[] };
 }
 
-/** SageMaker's EndpointStatus enum (contract §5). */
+/** SageMaker's EndpointStatus enum (docs/aws-contract.md §5). */
 export type EndpointStatus =
   | 'OutOfService'
   | 'Creating'

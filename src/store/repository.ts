@@ -2,7 +2,7 @@ import type { Db } from './database.js';
 
 /**
  * A table of JSON documents keyed by (region, case-folded name). Names are
- * case-insensitive because the ARN holds the lower-cased name (contract §4.8).
+ * case-insensitive because the ARN holds the lower-cased name (docs/aws-contract.md §4.8).
  */
 export class DocumentTable<T> {
   private readonly getStmt;

@@ -3,7 +3,7 @@ import type { EndpointConfigRecord, EndpointRecord, ModelRecord } from './record
 import { DocumentTable } from './repository.js';
 import { TagTable } from './tag-table.js';
 
-/** The one owner of persistent state (ARCHITECTURE.md). */
+/** The one owner of persistent state (docs/architecture.md). */
 export class Store {
   readonly models: DocumentTable<ModelRecord>;
   readonly endpointConfigs: DocumentTable<EndpointConfigRecord>;

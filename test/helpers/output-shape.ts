@@ -15,7 +15,7 @@ interface Shape {
   enum?: string[];
 }
 
-const modelPath = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../../shared/reference/aws-models/sagemaker/2017-07-24/service-2.json');
+const modelPath = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../aws-models/sagemaker/2017-07-24/service-2.json');
 
 let model: { operations: Record<string, { output?: { shape: string } }>; shapes: Record<string, Shape> } | undefined;
 

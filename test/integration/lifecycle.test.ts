@@ -48,7 +48,7 @@ describe('endpoint lifecycle with the AWS SDK for JavaScript v3', () => {
         Tags: [{ Key: 'team', Value: 'ml' }],
       }),
     );
-    // The ARN holds the lower-cased name (contract §4.8).
+    // The ARN holds the lower-cased name (docs/aws-contract.md §4.8).
     assert.equal(created.ModelArn, `arn:aws:sagemaker:us-east-1:123456789012:model/${model.toLowerCase()}`);
     const described = await t.sm.send(new DescribeModelCommand({ ModelName: model }));
     assert.equal(described.ModelName, model);
@@ -125,7 +125,7 @@ describe('endpoint lifecycle with the AWS SDK for JavaScript v3', () => {
     }
     assert.equal(hostnames.size, 2, 'requests go round robin across both instances');
 
-    // The model and config may be deleted while the endpoint serves (contract §4.4, §4.7).
+    // The model and config may be deleted while the endpoint serves (docs/aws-contract.md §4.4, §4.7).
     await t.sm.send(new DeleteModelCommand({ ModelName: model }));
     await t.sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: config }));
     const still = await t.runtime.send(new InvokeEndpointCommand({ EndpointName: endpoint, Body: Buffer.from('{}') }));

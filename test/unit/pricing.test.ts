@@ -5,7 +5,7 @@ import { Metrics } from '../../src/observability/metrics.js';
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-15, `${a} ≈ ${b}`);
 
-describe('estimated cost, by hand (contract §12)', () => {
+describe('estimated cost, by hand (docs/aws-contract.md §12)', () => {
   test('serverless price per second scales with memory: 0.00002 USD per GB-second', () => {
     close(serverlessPricePerSecond(1024), 0.00002);
     close(serverlessPricePerSecond(2048), 0.00004);
