@@ -1,3 +1,4 @@
+import { payloadTooLarge, serializationException, unknownOperation } from './protocol/wire-errors.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -8,9 +9,8 @@ import { controlPlaneHandler, logOutcome } from './control-plane/handler.js';
 import type { ContainerClient } from './docker/container-client.js';
 import type { Hosting } from './hosting/hosting.js';
 import type { Metrics } from './observability/metrics.js';
-import { AwsError, payloadTooLarge } from './protocol/aws-error.js';
+import { AwsError } from './protocol/aws-error.js';
 import { writeAwsError } from './protocol/error-response.js';
-import { serializationException, unknownOperation } from './protocol/json11.js';
 import { regionFromAuthorization } from './protocol/sigv4.js';
 import { type InvokeDeps, invokeEndpoint } from './runtime-plane/invoke-endpoint.js';
 import type { Store } from './store/store.js';

@@ -1,4 +1,4 @@
-import { validationException } from '../protocol/aws-error.js';
+import { validationException } from '../protocol/wire-errors.js';
 import type { EndpointRecord, Json, VariantState } from '../store/records.js';
 import type { Operation, OperationContext } from './context.js';
 import { IN_PROGRESS, configOrNotFound, getEndpoint, initialVariantState, snapshotModels } from './endpoints.js';

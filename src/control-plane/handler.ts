@@ -1,8 +1,8 @@
+import { serializationException, unknownOperation, validationException } from '../protocol/wire-errors.js';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import type { AwsError} from '../protocol/aws-error.js';
-import { validationException } from '../protocol/aws-error.js';
-import { checkContentType, parseBody, parseTarget, serializationException, unknownOperation } from '../protocol/json11.js';
+import type { AwsError } from '../protocol/aws-error.js';
+import { checkContentType, parseBody, parseTarget } from '../protocol/json11.js';
 import { validateInput } from '../protocol/shape-validator.js';
 import type { OperationContext } from './context.js';
 import { applyEmulatorExtensions } from './emulator-extensions.js';

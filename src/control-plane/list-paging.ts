@@ -1,4 +1,4 @@
-import { validationException } from '../protocol/aws-error.js';
+import { validationException } from '../protocol/wire-errors.js';
 import type { Input } from './context.js';
 
 /**

@@ -1,4 +1,4 @@
-import { validationException } from '../protocol/aws-error.js';
+import { validationException } from '../protocol/wire-errors.js';
 import { resourceArn } from '../shared/arn.js';
 import type { ModelRecord } from '../store/records.js';
 import { insertWithTags } from './create-resource.js';

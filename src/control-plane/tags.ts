@@ -1,4 +1,4 @@
-import { validationException } from '../protocol/aws-error.js';
+import { validationException } from '../protocol/wire-errors.js';
 import { parseResourceArn, resourceArn } from '../shared/arn.js';
 import { knobTagProblem } from '../shared/knob-tags.js';
 import type { Tag } from '../store/tag-table.js';

@@ -1,9 +1,6 @@
-import { AwsError } from '../protocol/aws-error.js';
+import { validationError } from '../protocol/wire-errors.js';
 import type { EndpointStatus } from '../store/records.js';
 import type { VariantFleet } from './fleet.js';
-
-/** The runtime's ValidationError (docs/aws-contract.md §3.4). */
-export const validationError = (message: string) => new AwsError('ValidationError', message);
 
 /**
  * The live side of one endpoint: its fleets, the traffic weights between

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ContainerExitEvent } from '../docker/container-client.js';
-import { AwsError } from '../protocol/aws-error.js';
+import { serviceUnavailable, throttlingException } from '../protocol/wire-errors.js';
 import type { Clock } from '../shared/clock.js';
 import type { FleetStats, Lease, VariantFleet } from './fleet.js';
 import type { Billing } from './pricing.js';
@@ -123,15 +123,12 @@ export class ServerlessFleet implements VariantFleet {
 
   async acquire(signal: AbortSignal): Promise<Lease> {
     if (this.stopped) {
-      throw new AwsError('ServiceUnavailable', `Variant ${this.variantName} is shutting down.`, { status: 503 });
+      throw serviceUnavailable(`Variant ${this.variantName} is shutting down.`);
     }
     if (this.admitted >= this.settings.maxConcurrency) {
       this.observer.throttled?.();
       // SageMaker throttles beyond MaxConcurrency at once, HTTP 400 (docs/aws-contract.md §3.4, §7).
-      throw new AwsError(
-        'ThrottlingException',
-        `Rate exceeded: variant ${this.variantName} already has MaxConcurrency (${this.settings.maxConcurrency}) requests in flight.`,
-      );
+      throw throttlingException(`Rate exceeded: variant ${this.variantName} already has MaxConcurrency (${this.settings.maxConcurrency}) requests in flight.`);
     }
     this.admitted++;
     try {
@@ -381,7 +378,7 @@ export class ServerlessFleet implements VariantFleet {
   async stop(graceSeconds: number): Promise<void> {
     this.stopped = true;
     const all = this.members.splice(0);
-    const gone = new AwsError('ServiceUnavailable', `Variant ${this.variantName} was stopped.`, { status: 503 });
+    const gone = serviceUnavailable(`Variant ${this.variantName} was stopped.`);
     for (const m of all) {
       m.state = 'draining';
       m.idleTimer?.cancel();

@@ -40,13 +40,3 @@ export class AwsError extends Error {
     this.nullMessage = options.nullMessage ?? false;
   }
 }
-
-/** Control plane, bad input and "not found" alike (docs/aws-contract.md §2.4). */
-export const validationException = (message: string) => new AwsError('ValidationException', message);
-
-export const internalFailure = (message = 'An internal error occurred.') =>
-  new AwsError('InternalFailure', message, { status: 500 });
-
-/** The real 413 of both planes: no error type, the status becomes the client's error code. */
-export const payloadTooLarge = (limitBytes: number) =>
-  new AwsError('413', `HTTP content length exceeded ${limitBytes} bytes.`, { status: 413, untyped: true });

@@ -1,5 +1,6 @@
+import { internalFailure } from './wire-errors.js';
 import type { ServerResponse } from 'node:http';
-import { AwsError, internalFailure } from './aws-error.js';
+import { AwsError } from './aws-error.js';
 
 export type WireStyle = 'json-1.1' | 'rest-json';
 

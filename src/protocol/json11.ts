@@ -1,13 +1,9 @@
-import { AwsError } from './aws-error.js';
+import { serializationException, unknownOperation } from './wire-errors.js';
 
 /**
  * AWS JSON 1.1 requests (docs/aws-contract.md §2.1): `POST /`, `X-Amz-Target: <Prefix>.<Operation>`,
  * `Content-Type: application/x-amz-json-1.1`, a JSON object body (`{}` when empty).
  */
-export const serializationException = (message: string) => new AwsError('SerializationException', message);
-
-export const unknownOperation = (message: string) => new AwsError('UnknownOperationException', message);
-
 const JSON_CONTENT_TYPES = ['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json'];
 
 export function parseTarget(target: string | undefined): { service: string; operation: string } {

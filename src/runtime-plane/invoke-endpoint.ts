@@ -1,15 +1,15 @@
+import { containerUnreachable, endpointNotFound, invocationTimedOut, modelError, payloadTooLarge, type ModelErrorSite, validationError } from '../protocol/wire-errors.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform } from 'node:stream';
 import type { Logger } from 'pino';
 import { errors as undiciErrors } from 'undici';
-import { AwsError, payloadTooLarge } from '../protocol/aws-error.js';
+import { AwsError } from '../protocol/aws-error.js';
 import type { Hosting } from '../hosting/hosting.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Lease, VariantFleet } from '../hosting/fleet.js';
 import { serverlessInvocationCost } from '../hosting/pricing.js';
 import { ColdStartError } from '../hosting/serverless-fleet.js';
 import { type ContainerAnswer, callContainer } from './container-call.js';
-import { containerUnreachable, endpointNotFound, invocationTimedOut, type ModelErrorSite, modelError, validationError } from './errors.js';
 
 export interface InvokeDeps {
   hosting: Hosting;

@@ -3,10 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { ListModelsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { AwsError, payloadTooLarge, validationException } from '../../src/protocol/aws-error.js';
+import { AwsError } from '../../src/protocol/aws-error.js';
+import { modelError, payloadTooLarge, validationException } from '../../src/protocol/wire-errors.js';
 import { type WireStyle, writeAwsError } from '../../src/protocol/error-response.js';
 import { regionFromAuthorization } from '../../src/protocol/sigv4.js';
-import { modelError } from '../../src/runtime-plane/errors.js';
 
 const REQUEST_ID = '6f1c2a3b-0000-4000-8000-000000000001';
 

@@ -1,0 +1,76 @@
+import { logStreamArn } from '../shared/arn.js';
+import { AwsError } from './aws-error.js';
+
+/**
+ * The catalogue of wire errors: every AWS error either plane answers is made
+ * here, so that a code, its HTTP status and its text are written once. Hosting
+ * never builds these: it throws its own domain errors, and the planes map them
+ * to the entries below (docs/architecture.md decision 2).
+ */
+
+// ---- shared by every AWS JSON service ----
+
+/** Control plane, bad input and "not found" alike (docs/aws-contract.md §2.4). */
+export const validationException = (message: string) => new AwsError('ValidationException', message);
+
+export const serializationException = (message: string) => new AwsError('SerializationException', message);
+
+export const unknownOperation = (message: string) => new AwsError('UnknownOperationException', message);
+
+export const internalFailure = (message = 'An internal error occurred.') => new AwsError('InternalFailure', message, { status: 500 });
+
+/** The real 413 of both planes: no error type, the status becomes the client's error code. */
+export const payloadTooLarge = (limitBytes: number) =>
+  new AwsError('413', `HTTP content length exceeded ${limitBytes} bytes.`, { status: 413, untyped: true });
+
+// ---- the runtime (docs/aws-contract.md §3.4) ----
+
+/** The runtime's own ValidationError (not the control plane's ValidationException). */
+export const validationError = (message: string) => new AwsError('ValidationError', message);
+
+export const endpointNotFound = (name: string, accountId: string) => validationError(`Endpoint ${name} of account ${accountId} not found.`);
+
+/** SageMaker throttles beyond a serverless MaxConcurrency at once, HTTP 400 (docs/aws-contract.md §3.4, §7). */
+export const throttlingException = (message: string) => new AwsError('ThrottlingException', message);
+
+export const serviceUnavailable = (message: string) => new AwsError('ServiceUnavailable', message, { status: 503 });
+
+/** Where the model error happened, for the message and LogStreamArn (docs/aws-contract.md §3.4). */
+export interface ModelErrorSite {
+  region: string;
+  accountId: string;
+  endpointName: string;
+  variantName: string;
+  instanceId: string;
+}
+
+const seeLogs = (s: ModelErrorSite) =>
+  `See https://${s.region}.console.aws.amazon.com/cloudwatch/home?region=${s.region}#logEventViewer:group=/aws/sagemaker/Endpoints/${s.endpointName} in account ${s.accountId} for more information.`;
+
+/**
+ * ModelError, HTTP 424: the container answered non-2xx, timed out (original
+ * status 0) or could not be reached. The text copies the real one:
+ * `Received client error (400) from primary with message "…". See … for more information.`
+ */
+export function modelError(site: ModelErrorSite, originalStatus: number, originalMessage: string): AwsError {
+  const kind = originalStatus >= 400 && originalStatus < 500 ? 'client' : 'server';
+  return new AwsError('ModelError', `Received ${kind} error (${originalStatus}) from primary with message "${originalMessage}". ${seeLogs(site)}`, {
+    status: 424,
+    fault: 'client',
+    members: {
+      OriginalStatusCode: originalStatus,
+      OriginalMessage: originalMessage,
+      LogStreamArn: logStreamArn(site.region, site.accountId, site.endpointName, site.variantName, site.instanceId),
+    },
+  });
+}
+
+export const invocationTimedOut = (site: ModelErrorSite) =>
+  modelError(
+    site,
+    0,
+    'Your invocation timed out while waiting for a response from container primary. Review the latency metrics for each container in Amazon CloudWatch, resolve the issue, and try again.',
+  );
+
+export const containerUnreachable = (site: ModelErrorSite, detail: string) =>
+  modelError(site, 0, `Your invocation failed because container primary stopped responding (${detail}).`);
