@@ -1,9 +1,9 @@
-import { resourceArn } from '../shared/arn.js';
+import { arnOf, endpointConfigKind, modelKind } from '../resources/kinds.js';
 import type { EndpointConfigRecord, Json } from '../store/records.js';
 import { insertWithTags } from './create-resource.js';
 import type { Operation } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
-import { notFound } from './not-found.js';
+import { getOrNotFound, notFound } from './not-found.js';
 import { inputTags } from './tags.js';
 import { checkProductionVariants } from './variant-rules.js';
 
@@ -12,30 +12,27 @@ export const createEndpointConfig: Operation = (input, ctx) => {
   checkProductionVariants(input);
   const variants = (input.ProductionVariants as Json[]).map((v) => {
     if (!ctx.store.models.get(ctx.region, v.ModelName as string)) {
-      throw notFound('model', v.ModelName as string, ctx);
+      throw notFound(modelKind, v.ModelName as string, ctx);
     }
     // Weight 1.0 is the documented default, and Describe shows it (docs/aws-contract.md §4.3).
     return v.ServerlessConfig ? v : { ...v, InitialVariantWeight: v.InitialVariantWeight ?? 1.0 };
   });
   const { EndpointConfigName: _n, Tags: _t, ...rest } = input;
-  const arn = resourceArn('endpoint-config', ctx.region, ctx.accountId, name);
+  const arn = arnOf(endpointConfigKind, ctx.region, ctx.accountId, name);
   const record: EndpointConfigRecord = {
     name,
     arn,
     creationTime: ctx.now(),
     spec: { ...rest, ProductionVariants: variants },
   };
-  insertWithTags(ctx, ctx.store.endpointConfigs, 'endpoint-config', name, arn, record, inputTags(input));
+  insertWithTags(ctx, endpointConfigKind, name, record, inputTags(input));
   ctx.log.info({ endpointConfig: name }, 'endpoint config created');
   return { EndpointConfigArn: arn };
 };
 
 export const describeEndpointConfig: Operation = (input, ctx) => {
   const name = input.EndpointConfigName as string;
-  const c = ctx.store.endpointConfigs.get(ctx.region, name);
-  if (!c) {
-    throw notFound('endpoint-config', name, ctx);
-  }
+  const c = getOrNotFound(endpointConfigKind, name, ctx);
   return {
     EndpointConfigName: c.name,
     EndpointConfigArn: c.arn,
@@ -60,14 +57,8 @@ export const listEndpointConfigs: Operation = (input, ctx) => {
 /** Allowed even while an endpoint uses the config, as on the real service (docs/aws-contract.md §4.4). */
 export const deleteEndpointConfig: Operation = (input, ctx) => {
   const name = input.EndpointConfigName as string;
-  const c = ctx.store.endpointConfigs.get(ctx.region, name);
-  if (!c) {
-    throw notFound('endpoint-config', name, ctx);
-  }
-  ctx.store.transaction(() => {
-    ctx.store.endpointConfigs.delete(ctx.region, name);
-    ctx.store.tags.removeAll(c.arn);
-  });
+  const c = getOrNotFound(endpointConfigKind, name, ctx);
+  ctx.store.deleteResource(endpointConfigKind, ctx.region, name, c.arn);
   ctx.log.info({ endpointConfig: c.name }, 'endpoint config deleted');
   return {};
 };

@@ -1,10 +1,10 @@
 import { validationException } from '../protocol/wire-errors.js';
-import { resourceArn } from '../shared/arn.js';
+import { arnOf, endpointConfigKind, endpointKind, modelKind } from '../resources/kinds.js';
 import type { EndpointConfigRecord, EndpointRecord, Json, ModelRecord, VariantState } from '../store/records.js';
 import { insertWithTags } from './create-resource.js';
 import type { Operation, OperationContext } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
-import { alreadyExists, notFound } from './not-found.js';
+import { alreadyExists, getOrNotFound, notFound } from './not-found.js';
 import { inputTags } from './tags.js';
 
 /** Statuses in which the real service refuses another change (docs/aws-contract.md §2.4, "in-progress"). */
@@ -13,9 +13,9 @@ export const IN_PROGRESS = new Set(['Creating', 'Updating', 'SystemUpdating', 'R
 export const createEndpoint: Operation = (input, ctx) => {
   const name = input.EndpointName as string;
   const configName = input.EndpointConfigName as string;
-  const arn = resourceArn('endpoint', ctx.region, ctx.accountId, name);
+  const arn = arnOf(endpointKind, ctx.region, ctx.accountId, name);
   if (ctx.store.endpoints.get(ctx.region, name)) {
-    throw alreadyExists('endpoint', name, ctx);
+    throw alreadyExists(endpointKind, name, ctx);
   }
   const config = configOrNotFound(configName, ctx);
   const models = snapshotModels(config, ctx);
@@ -34,7 +34,7 @@ export const createEndpoint: Operation = (input, ctx) => {
     ...(input.DeploymentConfig ? { deploymentConfig: input.DeploymentConfig as Json } : {}),
   };
   const tags = inputTags(input);
-  insertWithTags(ctx, ctx.store.endpoints, 'endpoint', name, arn, record, tags);
+  insertWithTags(ctx, endpointKind, name, record, tags);
   ctx.log.info({ endpoint: name, endpointConfig: config.name }, 'endpoint creating');
   ctx.hosting.deploy(ctx.region, record);
   return { EndpointArn: arn };
@@ -46,7 +46,7 @@ export function snapshotModels(config: EndpointConfigRecord, ctx: OperationConte
   for (const v of config.spec.ProductionVariants) {
     const model = ctx.store.models.get(ctx.region, v.ModelName as string);
     if (!model) {
-      throw notFound('model', v.ModelName as string, ctx);
+      throw notFound(modelKind, v.ModelName as string, ctx);
     }
     models[model.name] = model;
   }
@@ -55,13 +55,7 @@ export function snapshotModels(config: EndpointConfigRecord, ctx: OperationConte
 
 /** The config an operation names, or the real "Could not find endpoint configuration" error. */
 export function configOrNotFound(name: string, ctx: OperationContext): EndpointConfigRecord {
-  const config = ctx.store.endpointConfigs.get(ctx.region, name);
-  if (!config) {
-    throw validationException(
-      `Could not find endpoint configuration "${resourceArn('endpoint-config', ctx.region, ctx.accountId, name)}".`,
-    );
-  }
-  return config;
+  return getOrNotFound(endpointConfigKind, name, ctx);
 }
 
 export function initialVariantState(v: Json): VariantState {
@@ -85,11 +79,7 @@ export function initialVariantState(v: Json): VariantState {
 
 export function getEndpoint(input: Record<string, unknown>, ctx: OperationContext): EndpointRecord {
   const name = input.EndpointName as string;
-  const e = ctx.store.endpoints.get(ctx.region, name);
-  if (!e) {
-    throw notFound('endpoint', name, ctx);
-  }
-  return e;
+  return getOrNotFound(endpointKind, name, ctx);
 }
 
 /** ProductionVariantSummary as DescribeEndpoint shows it (docs/aws-contract.md §4.5). */

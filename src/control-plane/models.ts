@@ -1,10 +1,10 @@
 import { validationException } from '../protocol/wire-errors.js';
-import { resourceArn } from '../shared/arn.js';
+import { arnOf, modelKind } from '../resources/kinds.js';
 import type { ModelRecord } from '../store/records.js';
 import { insertWithTags } from './create-resource.js';
 import type { Operation } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
-import { notFound } from './not-found.js';
+import { getOrNotFound } from './not-found.js';
 import { inputTags } from './tags.js';
 
 export const createModel: Operation = (input, ctx) => {
@@ -16,19 +16,16 @@ export const createModel: Operation = (input, ctx) => {
   if (spec.PrimaryContainer && spec.Containers) {
     throw validationException('PrimaryContainer and Containers cannot both be specified.');
   }
-  const arn = resourceArn('model', ctx.region, ctx.accountId, name);
+  const arn = arnOf(modelKind, ctx.region, ctx.accountId, name);
   const record: ModelRecord = { name, arn, creationTime: ctx.now(), spec };
-  insertWithTags(ctx, ctx.store.models, 'model', name, arn, record, inputTags(input));
+  insertWithTags(ctx, modelKind, name, record, inputTags(input));
   ctx.log.info({ model: name }, 'model created');
   return { ModelArn: arn };
 };
 
 export const describeModel: Operation = (input, ctx) => {
   const name = input.ModelName as string;
-  const m = ctx.store.models.get(ctx.region, name);
-  if (!m) {
-    throw notFound('model', name, ctx);
-  }
+  const m = getOrNotFound(modelKind, name, ctx);
   return {
     ModelName: m.name,
     ...m.spec,
@@ -49,14 +46,8 @@ export const listModels: Operation = (input, ctx) => {
 /** Deleting a model that a live endpoint uses is allowed: the endpoint keeps its own copy (docs/aws-contract.md §4.7). */
 export const deleteModel: Operation = (input, ctx) => {
   const name = input.ModelName as string;
-  const m = ctx.store.models.get(ctx.region, name);
-  if (!m) {
-    throw notFound('model', name, ctx);
-  }
-  ctx.store.transaction(() => {
-    ctx.store.models.delete(ctx.region, name);
-    ctx.store.tags.removeAll(m.arn);
-  });
+  const m = getOrNotFound(modelKind, name, ctx);
+  ctx.store.deleteResource(modelKind, ctx.region, name, m.arn);
   ctx.log.info({ model: m.name }, 'model deleted');
   return {};
 };

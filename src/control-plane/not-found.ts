@@ -1,23 +1,24 @@
 import { validationException } from '../protocol/wire-errors.js';
-import { type ResourceKind, resourceArn } from '../shared/arn.js';
+import { alreadyExistsText, arnOf, notFoundText, type ResourceKind } from '../resources/kinds.js';
 import type { OperationContext } from './context.js';
-
-const nouns: Record<ResourceKind, string> = {
-  model: 'model',
-  'endpoint-config': 'endpoint configuration',
-  endpoint: 'endpoint',
-};
 
 /**
  * "Not found" is a ValidationException with the ARN in the text (docs/aws-contract.md §2.4):
  * the SDK waiters and tools such as the SageMaker operator match on it.
  */
 export function notFound(kind: ResourceKind, name: string, ctx: OperationContext) {
-  return validationException(`Could not find ${nouns[kind]} "${resourceArn(kind, ctx.region, ctx.accountId, name)}".`);
+  return validationException(notFoundText(kind, name, arnOf(kind, ctx.region, ctx.accountId, name)));
 }
 
 export function alreadyExists(kind: ResourceKind, name: string, ctx: OperationContext) {
-  return validationException(
-    `Cannot create already existing ${nouns[kind]} "${resourceArn(kind, ctx.region, ctx.accountId, name)}".`,
-  );
+  return validationException(alreadyExistsText(kind, name, arnOf(kind, ctx.region, ctx.accountId, name)));
+}
+
+/** The record a Describe/Delete/Update names, or the kind's real "not found" error. */
+export function getOrNotFound<R>(kind: ResourceKind<R>, name: string, ctx: OperationContext): R {
+  const record = ctx.store.table(kind).get(ctx.region, name);
+  if (record === undefined) {
+    throw notFound(kind, name, ctx);
+  }
+  return record;
 }

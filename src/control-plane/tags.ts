@@ -1,5 +1,5 @@
 import { validationException } from '../protocol/wire-errors.js';
-import { parseResourceArn, resourceArn } from '../shared/arn.js';
+import { arnOf, parseArn, taggableNouns } from '../resources/kinds.js';
 import { knobTagProblem } from '../shared/knob-tags.js';
 import type { Tag } from '../store/tag-table.js';
 import type { Input, Operation, OperationContext } from './context.js';
@@ -20,26 +20,17 @@ export function checkTagLimit(ctx: OperationContext, arn: string, tags: Tag[]): 
 
 export const inputTags = (input: Input): Tag[] => (input.Tags as Tag[] | undefined) ?? [];
 
-/** The ARN must name a model, endpoint config or endpoint that exists in this account and region. */
+/** The ARN must name a taggable resource (src/resources/kinds.ts) that exists in this account and region. */
 function existingResource(arn: string, ctx: OperationContext): string {
-  const parsed = parseResourceArn(arn);
-  const table =
-    parsed?.kind === 'model'
-      ? ctx.store.models
-      : parsed?.kind === 'endpoint-config'
-        ? ctx.store.endpointConfigs
-        : parsed?.kind === 'endpoint'
-          ? ctx.store.endpoints
-          : undefined;
-  if (!parsed || !table || parsed.accountId !== ctx.accountId || parsed.region !== ctx.region) {
-    throw validationException(`Resource ${arn} is not a model, endpoint configuration or endpoint of this account and region.`);
+  const parsed = parseArn(arn);
+  if (!parsed || !parsed.kind.taggable || parsed.accountId !== ctx.accountId || parsed.region !== ctx.region) {
+    throw validationException(`Resource ${arn} is not a ${taggableNouns()} of this account and region.`);
   }
-  const record = table.get(parsed.region, parsed.name);
-  if (!record) {
+  if (ctx.store.table(parsed.kind).get(parsed.region, parsed.name) === undefined) {
     throw validationException(`Could not find resource "${arn}".`);
   }
   // Normalise to our own spelling of the ARN (lower-cased name).
-  return resourceArn(parsed.kind as 'model', parsed.region, parsed.accountId, parsed.name);
+  return arnOf(parsed.kind, parsed.region, parsed.accountId, parsed.name);
 }
 
 export const addTags: Operation = (input, ctx) => {

@@ -8,18 +8,11 @@ export type Db = Database.Database;
  * One SQLite file under the state directory (docs/architecture.md decision 8).
  * Documents are stored as JSON beside the columns that queries need, so a new
  * SageMaker field never needs a migration. `user_version` numbers the schema.
+ * The document tables of resource kinds are not here: the Store creates one
+ * per registered kind (src/resources/kinds.ts) when it is missing.
  */
 const migrations: string[] = [
-  `CREATE TABLE models (
-     region TEXT NOT NULL, name_key TEXT NOT NULL, doc TEXT NOT NULL,
-     PRIMARY KEY (region, name_key));
-   CREATE TABLE endpoint_configs (
-     region TEXT NOT NULL, name_key TEXT NOT NULL, doc TEXT NOT NULL,
-     PRIMARY KEY (region, name_key));
-   CREATE TABLE endpoints (
-     region TEXT NOT NULL, name_key TEXT NOT NULL, doc TEXT NOT NULL,
-     PRIMARY KEY (region, name_key));
-   CREATE TABLE tags (
+  `CREATE TABLE tags (
      arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, position INTEGER NOT NULL,
      PRIMARY KEY (arn, key));`,
 ];

@@ -11,6 +11,7 @@ export class DocumentTable<T> {
   private readonly deleteStmt;
   private readonly listStmt;
   private readonly allStmt;
+  private readonly clearStmt;
 
   constructor(db: Db, table: string) {
     this.getStmt = db.prepare(`SELECT doc FROM ${table} WHERE region = ? AND name_key = ?`);
@@ -19,6 +20,7 @@ export class DocumentTable<T> {
     this.deleteStmt = db.prepare(`DELETE FROM ${table} WHERE region = ? AND name_key = ?`);
     this.listStmt = db.prepare(`SELECT doc FROM ${table} WHERE region = ?`);
     this.allStmt = db.prepare(`SELECT region, doc FROM ${table}`);
+    this.clearStmt = db.prepare(`DELETE FROM ${table}`);
   }
 
   get(region: string, name: string): T | undefined {
@@ -49,4 +51,20 @@ export class DocumentTable<T> {
       doc: JSON.parse(r.doc) as T,
     }));
   }
+
+  clear(): void {
+    this.clearStmt.run();
+  }
+}
+
+/** Creates a kind's table when it is missing: every document table has the same three columns. */
+export function ensureDocumentTable(db: Db, table: string): void {
+  if (!/^[a-z_]+$/.test(table)) {
+    throw new Error(`invalid table name ${table}`);
+  }
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS ${table} (
+       region TEXT NOT NULL, name_key TEXT NOT NULL, doc TEXT NOT NULL,
+       PRIMARY KEY (region, name_key))`,
+  );
 }

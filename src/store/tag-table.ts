@@ -12,6 +12,7 @@ export class TagTable {
   private readonly maxPosStmt;
   private readonly deleteStmt;
   private readonly deleteAllStmt;
+  private readonly clearStmt;
 
   constructor(private readonly db: Db) {
     this.listStmt = db.prepare('SELECT key, value FROM tags WHERE arn = ? ORDER BY position');
@@ -22,6 +23,7 @@ export class TagTable {
     this.maxPosStmt = db.prepare('SELECT COALESCE(MAX(position), 0) AS p FROM tags WHERE arn = ?');
     this.deleteStmt = db.prepare('DELETE FROM tags WHERE arn = ? AND key = ?');
     this.deleteAllStmt = db.prepare('DELETE FROM tags WHERE arn = ?');
+    this.clearStmt = db.prepare('DELETE FROM tags');
   }
 
   list(arn: string): Tag[] {
@@ -52,5 +54,9 @@ export class TagTable {
 
   removeAll(arn: string): void {
     this.deleteAllStmt.run(arn);
+  }
+
+  clear(): void {
+    this.clearStmt.run();
   }
 }
