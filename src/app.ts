@@ -1,17 +1,18 @@
-import { payloadTooLarge, serializationException, unknownOperation } from './protocol/wire-errors.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
-import type { OperationContext } from './control-plane/context.js';
-import { controlPlaneHandler, logOutcome } from './control-plane/handler.js';
+import { sageMakerControlPlane } from './control-plane/handler.js';
+import { resetRoute } from './control-plane/reset.js';
 import type { ContainerClient } from './docker/container-client.js';
 import type { Hosting } from './hosting/hosting.js';
 import type { Metrics } from './observability/metrics.js';
 import { AwsError } from './protocol/aws-error.js';
+import { Dispatcher, type RequestInfo } from './protocol/dispatcher.js';
 import { writeAwsError } from './protocol/error-response.js';
-import { regionFromAuthorization } from './protocol/sigv4.js';
+import { logOutcome } from './protocol/json-service.js';
+import { unknownOperation, validationError } from './protocol/wire-errors.js';
 import { type InvokeDeps, invokeEndpoint } from './runtime-plane/invoke-endpoint.js';
 import type { Store } from './store/store.js';
 
@@ -24,42 +25,51 @@ export interface AppDeps {
   metrics: Metrics;
 }
 
-/** Control-plane request bodies are small JSON documents; this is well above any real one. */
-const CONTROL_PLANE_MAX_BODY = 5 * 1024 * 1024;
 const INVOCATIONS = /^\/endpoints\/([^/]+)\/invocations$/;
+/** moto's server mode resets at /moto-api/reset: suites written for it run unchanged. */
+const RESET = /^\/(?:_emulator|moto-api)\/reset$/;
 
 /**
- * The one listener, and the order things happen in:
- *   1. request id and region (from the SigV4 credential scope) for every request;
- *   2. POST /endpoints/{name}/invocations → the runtime plane, outside Express (hot path);
- *   3. everything else → Express: /health, then POST / (the control plane),
- *      then the AWS-style 404, then the error boundary.
+ * The one listener, and what answers what (the dispatcher's order is in
+ * src/protocol/dispatcher.ts):
+ *   - `X-Amz-Target: SageMaker.*` → the control plane (AWS JSON 1.1);
+ *   - `POST /endpoints/{name}/invocations` → the runtime plane, the hot path;
+ *   - `POST /_emulator/reset` (and moto's `/moto-api/reset`) → delete everything;
+ *   - anything else → Express: /health, /metrics, then the AWS-style 404.
  */
 export function buildApp(deps: AppDeps): RequestListener {
-  const control = buildControlPlane(deps);
   const invokeDeps: InvokeDeps = {
     hosting: deps.hosting,
     metrics: deps.metrics,
     accountId: deps.config.accountId,
     invocationTimeoutMs: deps.config.invocationTimeoutMs,
   };
-  return (req, res) => {
-    const requestId = randomUUID();
-    res.setHeader('x-amzn-RequestId', requestId);
-    const region = regionFromAuthorization(req.headers.authorization) ?? deps.config.region;
-    const match = req.method === 'POST' ? INVOCATIONS.exec((req.url ?? '').split('?')[0]!) : null;
-    if (match) {
-      serveInvocation(deps, invokeDeps, req, res, decodeURIComponent(match[1]!), region, requestId);
-      return;
-    }
-    (req as IncomingMessage & { sme?: RequestInfo }).sme = { requestId, region };
-    control(req, res);
-  };
+  const controlPlane = sageMakerControlPlane({ ...deps, now: Date.now });
+  const dispatcher = new Dispatcher(deps.config.region, randomUUID, fallbackApp(deps))
+    .targetPrefix('SageMaker', 'sagemaker', controlPlane)
+    .route(
+      { method: 'POST', path: INVOCATIONS, handler: (req, res, info, m) => serveInvocation(deps, invokeDeps, req, res, m[1]!, info) },
+      'sagemaker',
+    )
+    // POST / without a target: the control plane says what is missing.
+    .route({ method: 'POST', path: /^\/$/, handler: controlPlane })
+    .route({ method: '*', path: RESET, handler: resetRoute({ store: deps.store, hosting: deps.hosting, metrics: deps.metrics, log: deps.log }) });
+  return dispatcher.listener;
 }
 
-interface RequestInfo {
-  requestId: string;
-  region: string;
+/**
+ * The endpoint name is percent-decoded as the SDKs encode it; an escape that
+ * does not decode (`%zz`, a lone `%`, invalid UTF-8) is a bad name, answered
+ * like any other name that fails the pattern.
+ */
+function endpointNameOf(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw validationError(
+      `1 validation error detected: Value '${raw}' at 'endpointName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*`,
+    );
+  }
 }
 
 function serveInvocation(
@@ -67,43 +77,47 @@ function serveInvocation(
   invokeDeps: InvokeDeps,
   req: IncomingMessage,
   res: ServerResponse,
-  endpointName: string,
-  region: string,
-  requestId: string,
+  rawName: string,
+  info: RequestInfo,
 ): void {
+  const { requestId, region } = info;
   // The request's child logger is made only when something is logged: at info level, only failures are.
   let child: Logger | undefined;
+  let endpointName = rawName;
   const log = () => (child ??= deps.log.child({ requestId, endpoint: endpointName }));
   const debug = deps.log.isLevelEnabled('debug');
   const started = debug ? Date.now() : 0;
-  invokeEndpoint(
-    invokeDeps,
-    { req, res, endpointName, region, requestId, log },
-  ).then(
-    () => {
-      if (debug) {
-        log().debug({ ms: Date.now() - started, status: res.statusCode }, 'invocation served');
-      }
-    },
-    (err: unknown) => {
-      if (res.destroyed || (req.destroyed && !(err instanceof AwsError))) {
-        return; // the client went away; nobody to answer
-      }
-      const sent = writeAwsError(res, err, requestId, 'rest-json');
-      if (sent.fault === 'server') {
-        log().error({ err }, 'invocation failed');
-      } else {
-        log().info({ code: sent.code, status: sent.status, message: sent.message.slice(0, 300) }, 'invocation refused');
-      }
-      // Unread request bytes (an oversized payload) must not be parsed as the next request.
-      if (!req.readableEnded) {
-        req.resume();
-      }
-    },
-  );
+  Promise.resolve()
+    .then(() => {
+      endpointName = endpointNameOf(rawName);
+      return invokeEndpoint(invokeDeps, { req, res, endpointName, region, requestId, log });
+    })
+    .then(
+      () => {
+        if (debug) {
+          log().debug({ ms: Date.now() - started, status: res.statusCode }, 'invocation served');
+        }
+      },
+      (err: unknown) => {
+        if (res.destroyed || (req.destroyed && !(err instanceof AwsError))) {
+          return; // the client went away; nobody to answer
+        }
+        const sent = writeAwsError(res, err, requestId, 'rest-json');
+        if (sent.fault === 'server') {
+          log().error({ err }, 'invocation failed');
+        } else {
+          log().info({ code: sent.code, status: sent.status, message: sent.message.slice(0, 300) }, 'invocation refused');
+        }
+        // Unread request bytes (an oversized payload) must not be parsed as the next request.
+        if (!req.readableEnded) {
+          req.resume();
+        }
+      },
+    );
 }
 
-function buildControlPlane(deps: AppDeps): express.Express {
+/** What no AWS service claims: health, metrics, and the AWS-style 404 for the rest. */
+function fallbackApp(deps: AppDeps): (req: IncomingMessage, res: ServerResponse, info: RequestInfo) => void {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -122,51 +136,20 @@ function buildControlPlane(deps: AppDeps): express.Express {
     }, next);
   });
 
-  const makeContext = (req: Request, _res: Response, operation: string): OperationContext => {
-    const info = infoOf(req);
-    return {
-      store: deps.store,
-      hosting: deps.hosting,
-      config: deps.config,
-      region: info.region,
-      accountId: deps.config.accountId,
-      requestId: info.requestId,
-      log: deps.log.child({ requestId: info.requestId, operation }),
-      now: Date.now,
-    };
-  };
-  app.post('/', express.raw({ type: () => true, limit: CONTROL_PLANE_MAX_BODY }), controlPlaneHandler(makeContext));
-
   app.use((req: Request) => {
     throw unknownOperation(`No operation answers ${req.method} ${req.path} (the SageMaker API is POST / with X-Amz-Target).`);
   });
 
-  // The error boundary: the only place control-plane errors are written (docs/architecture.md decision 2).
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const info = infoOf(req);
-    const mapped = mapBodyParserError(err);
-    const sent = writeAwsError(res, mapped, info.requestId, 'json-1.1');
-    const operation = req.header('x-amz-target') ?? `${req.method} ${req.path}`;
-    logOutcome(deps.log.child({ requestId: info.requestId }), operation, sent.status, sent);
-    if (!(mapped instanceof AwsError)) {
-      deps.log.error({ err: mapped, requestId: info.requestId }, 'unexpected error');
+    const { requestId } = (req as unknown as { sme: RequestInfo }).sme;
+    const sent = writeAwsError(res, err, requestId, 'json-1.1');
+    logOutcome(deps.log, requestId, `${req.method} ${req.path}`, sent.status, sent);
+    if (!(err instanceof AwsError)) {
+      deps.log.error({ err, requestId }, 'unexpected error');
     }
   });
-  return app;
-}
-
-function infoOf(req: Request): RequestInfo {
-  return (req as unknown as { sme: RequestInfo }).sme;
-}
-
-/** Express's body reader throws its own errors; turn them into AWS ones. */
-function mapBodyParserError(err: unknown): unknown {
-  const type = (err as { type?: string }).type;
-  if (type === 'entity.too.large') {
-    return payloadTooLarge(CONTROL_PLANE_MAX_BODY);
-  }
-  if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'encoding.unsupported') {
-    return serializationException(`Could not read the request body: ${(err as Error).message}`);
-  }
-  return err;
+  return (req, res, info) => {
+    (req as IncomingMessage & { sme?: RequestInfo }).sme = info;
+    app(req, res);
+  };
 }

@@ -5,8 +5,9 @@ import { createEndpoint, deleteEndpoint, describeEndpoint, listEndpoints } from 
 import { createModel, deleteModel, describeModel, listModels } from './models.js';
 import { addTags, deleteTags, listTags } from './tags.js';
 
-/** The operation table: `SageMaker.<Operation>` → handler. */
-export const operations: Record<string, Operation> = {
+/** The operation table: `SageMaker.<Operation>` → handler (a Map: `__proto__` is not an operation). */
+export const operations: ReadonlyMap<string, Operation> = new Map(
+  Object.entries({
   CreateModel: createModel,
   DescribeModel: describeModel,
   ListModels: listModels,
@@ -24,4 +25,5 @@ export const operations: Record<string, Operation> = {
   AddTags: addTags,
   ListTags: listTags,
   DeleteTags: deleteTags,
-};
+  } satisfies Record<string, Operation>),
+);

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { ContainerClient, ContainerExitEvent } from '../docker/container-client.js';
@@ -399,6 +400,17 @@ export class Hosting {
     // Starts still in flight stop their own containers once they see `cancelled`.
     await Promise.allSettled([...this.pending]);
     this.deployments.clear();
+  }
+
+  /** POST /_emulator/reset: every container goes and every deployment is forgotten; the store is the caller's. */
+  async resetAll(): Promise<void> {
+    for (const d of this.deployments.values()) {
+      d.cancelled = true;
+    }
+    await Promise.all([...this.deployments.values()].flatMap((d) => [...d.fleets.values(), ...d.incoming].map((f) => f.stop(0))));
+    await Promise.allSettled([...this.pending]);
+    this.deployments.clear();
+    await fs.rm(path.join(this.deps.config.stateDir, 'models'), { recursive: true, force: true });
   }
 }
 

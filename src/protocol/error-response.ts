@@ -2,9 +2,10 @@ import { internalFailure } from './wire-errors.js';
 import type { ServerResponse } from 'node:http';
 import { AwsError } from './aws-error.js';
 
-export type WireStyle = 'json-1.1' | 'rest-json';
+export type WireStyle = 'json-1.0' | 'json-1.1' | 'rest-json';
 
 const contentTypes: Record<WireStyle, string> = {
+  'json-1.0': 'application/x-amz-json-1.0',
   'json-1.1': 'application/x-amz-json-1.1',
   'rest-json': 'application/json',
 };

@@ -6,22 +6,24 @@ import { serializationException, unknownOperation } from './wire-errors.js';
  */
 const JSON_CONTENT_TYPES = ['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json'];
 
-export function parseTarget(target: string | undefined): { service: string; operation: string } {
+/** `prefix` names the service in messages: `SageMaker`, `AnyScaleFrontendService`, … */
+export function parseTarget(target: string | undefined, prefix = 'SageMaker'): { service: string; operation: string } {
+  const api = prefix === 'SageMaker' ? 'the SageMaker API' : `the ${prefix} API`;
   if (!target) {
-    throw unknownOperation('Missing X-Amz-Target header: the SageMaker API expects X-Amz-Target: SageMaker.<Operation>.');
+    throw unknownOperation(`Missing X-Amz-Target header: ${api} expects X-Amz-Target: ${prefix}.<Operation>.`);
   }
   const dot = target.lastIndexOf('.');
   if (dot <= 0 || dot === target.length - 1) {
-    throw unknownOperation(`Malformed X-Amz-Target "${target}": expected SageMaker.<Operation>.`);
+    throw unknownOperation(`Malformed X-Amz-Target "${target}": expected ${prefix}.<Operation>.`);
   }
   return { service: target.slice(0, dot), operation: target.slice(dot + 1) };
 }
 
-export function checkContentType(contentType: string | undefined): void {
+export function checkContentType(contentType: string | undefined, prefix = 'SageMaker', version: '1.0' | '1.1' = '1.1'): void {
   const mime = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (!JSON_CONTENT_TYPES.includes(mime)) {
     throw serializationException(
-      `Unsupported Content-Type "${contentType ?? ''}": the SageMaker API takes application/x-amz-json-1.1.`,
+      `Unsupported Content-Type "${contentType ?? ''}": the ${prefix} API takes application/x-amz-json-${version}.`,
     );
   }
 }

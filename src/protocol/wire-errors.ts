@@ -74,3 +74,9 @@ export const invocationTimedOut = (site: ModelErrorSite) =>
 
 export const containerUnreachable = (site: ModelErrorSite, detail: string) =>
   modelError(site, 0, `Your invocation failed because container primary stopped responding (${detail}).`);
+
+/** A request for an AWS service the emulator does not serve: the error names it, so the user sees what was asked. */
+export const unknownService = (service: string, request: string) =>
+  unknownOperation(
+    `The service ${service} is not emulated (${request}). sagemaker-emulator serves SageMaker (X-Amz-Target: SageMaker.<Operation>) and the SageMaker runtime (POST /endpoints/<name>/invocations).`,
+  );

@@ -1,0 +1,57 @@
+import type { Logger } from 'pino';
+import type { Hosting } from '../hosting/hosting.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { RestRoute } from '../protocol/dispatcher.js';
+import { endpointKind } from '../resources/kinds.js';
+import type { Store } from '../store/store.js';
+
+export interface ResetDeps {
+  store: Store;
+  hosting: Hosting;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/**
+ * `POST /_emulator/reset` (and `POST /moto-api/reset`, moto's server-mode
+ * route, so suites written for moto reset between tests unchanged): answers
+ * 200 once every container is removed and every resource of every registered
+ * kind is deleted with its tags. Any other method changes nothing.
+ */
+export function resetRoute(deps: ResetDeps): RestRoute['handler'] {
+  let running: Promise<void> | undefined;
+  const reset = async (): Promise<void> => {
+    const started = Date.now();
+    await deps.hosting.resetAll();
+    for (const { doc } of deps.store.table(endpointKind).all()) {
+      deps.metrics.forgetEndpoint(doc.name);
+    }
+    deps.store.clear();
+    deps.log.info({ ms: Date.now() - started }, 'emulator reset: every resource deleted, every container removed');
+  };
+  return (req, res) => {
+    if (req.method !== 'POST') {
+      req.resume();
+      res.statusCode = 405;
+      res.setHeader('Allow', 'POST');
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ message: `Use POST to reset the emulator; ${req.method ?? ''} changes nothing.` }));
+      return;
+    }
+    req.resume();
+    // Two resets at once share one: the second answers when the first is done.
+    running ??= reset().finally(() => (running = undefined));
+    running.then(
+      () => {
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify({ status: 'ok' }));
+      },
+      (err: Error) => {
+        deps.log.error({ err }, 'emulator reset failed');
+        res.statusCode = 500;
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify({ status: 'error', message: err.message }));
+      },
+    );
+  };
+}

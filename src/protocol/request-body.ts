@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
+import { payloadTooLarge, serializationException } from './wire-errors.js';
+
+/**
+ * Reads a whole (small) request body, decoding `Content-Encoding: gzip`,
+ * `deflate` or `br` (the SDKs compress some requests, e.g. CloudWatch's
+ * PutMetricData), with body-parser's reader. Its errors become AWS ones: over
+ * the limit is the real untyped 413; a body that is not what its
+ * Content-Encoding says, an unknown encoding, or a client that went away
+ * midway is a SerializationException (400), never a 500.
+ */
+export function readBody(req: IncomingMessage, res: ServerResponse, limitBytes: number): Promise<Buffer> {
+  const parse = express.raw({ type: () => true, limit: limitBytes, inflate: true });
+  return new Promise<Buffer>((resolve, reject) => {
+    parse(req as express.Request, res as express.Response, (err?: unknown) => {
+      if (err) {
+        reject(mapReadError(err, limitBytes));
+        return;
+      }
+      const body = (req as IncomingMessage & { body?: unknown }).body;
+      resolve(Buffer.isBuffer(body) ? body : Buffer.alloc(0));
+    });
+  });
+}
+
+function mapReadError(err: unknown, limitBytes: number): Error {
+  const e = err as Error & { type?: string; code?: string };
+  if (e.type === 'entity.too.large') {
+    return payloadTooLarge(limitBytes);
+  }
+  const encoding = e.type === 'encoding.unsupported' || (typeof e.code === 'string' && e.code.startsWith('Z_'));
+  return serializationException(
+    encoding
+      ? `Could not decode the request body as its Content-Encoding says: ${e.message}`
+      : `Could not read the request body: ${e.message}`,
+  );
+}
