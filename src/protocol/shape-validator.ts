@@ -16,6 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ServiceName } from './generated/services.js';
+import { SERVICE_NAMES } from './generated/services.js';
 
 export type { ServiceName } from './generated/services.js';
 
@@ -68,6 +69,8 @@ const loaded = new Map<ServiceName, GeneratedShapes>();
 function model(service: ServiceName): GeneratedShapes {
   let shapes = loaded.get(service);
   if (!shapes) {
+    // The name becomes part of a file path: only generated services, whatever a caller cast to ServiceName.
+    if (!SERVICE_NAMES.includes(service)) {throw new Error(`shape-validator: no generated shapes for service ${String(service)}`);}
     // Read relative to this module: the build copies generated/*.json next to the compiled file.
     shapes = JSON.parse(
       readFileSync(new URL(`./generated/${service}-shapes.json`, import.meta.url), 'utf8'),
@@ -108,7 +111,7 @@ export function decodeWithShapes(shapes: GeneratedShapes, operation: string, inp
     const prefix = errors.length === 1 ? '1 validation error detected: ' : `${errors.length} validation errors detected: `;
     return { ok: false, problem: { kind: 'validation', message: prefix + errors.join('; ') } };
   }
-  return { ok: true, value: value as Record<string, unknown> };
+  return { ok: true, value: (value ?? {}) as Record<string, unknown> };
 }
 
 /** Returns undefined when a SageMaker input is acceptable (or the operation is not modelled). */

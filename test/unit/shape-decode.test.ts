@@ -221,3 +221,9 @@ describe('modelled nesting is bounded', () => {
     assert.deepEqual(result, { ok: false, problem: { kind: 'serialization', message: `Input nesting depth exceeds the maximum allowed (${MAX_DEPTH}) at 'doc'` } });
   });
 });
+
+describe('services', () => {
+  test('only generated services load, whatever a caller casts', () => {
+    assert.throws(() => decodeInput('../sagemaker' as 'sagemaker', 'CreateModel', {}), /no generated shapes for service/);
+  });
+});
