@@ -1,8 +1,10 @@
 /**
- * Generates src/protocol/generated/sagemaker-shapes.json from botocore's
- * SageMaker service model, the source of truth for input validation.
+ * Generates src/protocol/generated/<service>-shapes.json from botocore's
+ * service model, the source of truth for input validation (one file per entry
+ * of WIRE_SERVICES in generate-services.ts).
  *
- * Usage: node dist/scripts/generate-shapes.js [path/to/service-2.json]
+ * Usage: node dist/scripts/generate-shapes.js (writes every service's shapes;
+ * `npm run generate` writes the types as well).
  *
  * Only the operations the emulator serves are kept, with every shape reachable
  * from their inputs, stripped to the fields validation needs. Output keys are
@@ -10,78 +12,48 @@
  * (members, required, enum) keep model order because Coral reports violations
  * in member definition order and prints enum sets in model order.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { GeneratedShapes, ShapeModel } from '../src/protocol/shape-validator.js';
+import type { BotocoreShape, WireService } from './generate-services.js';
+import {
+  GENERATED_DIR, SAGEMAKER_OPERATIONS, WIRE_SERVICES, asBotocoreModel, operationShape, reachableShapes, readModel,
+  repoRoot, sortKeys, wireService,
+} from './generate-services.js';
 
-/** The control-plane operations the emulator implements. */
-export const SHAPE_OPERATIONS: readonly string[] = [
-  'CreateModel',
-  'DescribeModel',
-  'ListModels',
-  'DeleteModel',
-  'CreateEndpointConfig',
-  'DescribeEndpointConfig',
-  'ListEndpointConfigs',
-  'DeleteEndpointConfig',
-  'CreateEndpoint',
-  'DescribeEndpoint',
-  'ListEndpoints',
-  'DeleteEndpoint',
-  'UpdateEndpoint',
-  'UpdateEndpointWeightsAndCapacities',
-  'AddTags',
-  'ListTags',
-  'DeleteTags',
-];
+export { repoRoot } from './generate-services.js';
 
-export const GENERATED_HEADER =
-  "by scripts/generate-shapes.ts from botocore's sagemaker 2017-07-24 service-2.json; do not edit";
+/** The SageMaker operations served (kept under its old name for existing importers). */
+export const SHAPE_OPERATIONS: readonly string[] = SAGEMAKER_OPERATIONS;
 
-/** Repository root: the nearest ancestor holding tsconfig.json (works from scripts/ and dist/scripts/). */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'tsconfig.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) {throw new Error('generate-shapes: cannot find the repository root (no tsconfig.json above)');}
-    dir = parent;
-  }
-  return dir;
+const SAGEMAKER = wireService('sagemaker');
+
+/** The `_generated` line of a service's shapes file. */
+export function shapesHeader(service: string, apiVersion: string): string {
+  return `by scripts/generate-shapes.ts from botocore's ${service} ${apiVersion} service-2.json; do not edit`;
 }
 
-/** The botocore model kept in the repository (aws-models/, Apache-2.0 with its NOTICE). */
+export const GENERATED_HEADER = shapesHeader('sagemaker', '2017-07-24');
+
+/** The repository-relative path of a service's shapes file. */
+export const shapesFile = (service: string): string => `${GENERATED_DIR}/${service}-shapes.json`;
+
+/** The botocore model of SageMaker kept in the repository (aws-models/, Apache-2.0 with its NOTICE). */
 export function defaultModelPath(): string {
-  return join(repoRoot(), 'aws-models/sagemaker/2017-07-24/service-2.json');
+  return join(repoRoot(), SAGEMAKER.model);
 }
 
 /** The committed output file, in the source tree (not dist). */
-export function generatedShapesPath(): string {
-  return join(repoRoot(), 'src/protocol/generated/sagemaker-shapes.json');
-}
-
-// Minimal view of botocore's JSON model: only what we read.
-interface BotocoreRef { shape: string }
-interface BotocoreShape {
-  type: string;
-  members?: Record<string, BotocoreRef>;
-  required?: string[];
-  member?: BotocoreRef;
-  key?: BotocoreRef;
-  value?: BotocoreRef;
-  min?: number;
-  max?: number;
-  pattern?: string;
-  enum?: string[];
-}
-interface BotocoreModel {
-  operations: Record<string, { input?: BotocoreRef }>;
-  shapes: Record<string, BotocoreShape>;
+export function generatedShapesPath(service = 'sagemaker'): string {
+  return join(repoRoot(), shapesFile(service));
 }
 
 /** Keeps the validation-relevant fields of one shape (drops box, documentation, etc.). */
 function stripShape(name: string, s: BotocoreShape): ShapeModel {
+  if (!s.type) {throw new Error(`generate-shapes: shape ${name} has no type`);}
   const out: ShapeModel = { type: s.type };
+  if (s.document) {out.document = true;}
   if (s.members) {out.members = Object.entries(s.members).map(([m, ref]) => ({ name: m, shape: ref.shape }));}
   if (s.required && s.required.length > 0) {out.required = [...s.required];}
   if (s.member) {out.member = s.member.shape;}
@@ -91,65 +63,47 @@ function stripShape(name: string, s: BotocoreShape): ShapeModel {
   if (typeof s.max === 'number') {out.max = s.max;}
   if (typeof s.pattern === 'string') {out.pattern = s.pattern;}
   if (s.enum) {out.enum = [...s.enum];}
-  if (!s.type) {throw new Error(`generate-shapes: shape ${name} has no type`);}
   return out;
 }
 
 /** Builds the generated document from a parsed botocore model. Throws if an operation or shape is missing. */
-export function buildShapes(model: unknown): GeneratedShapes {
-  const m = model as BotocoreModel;
-  if (!m || typeof m !== 'object' || !m.operations || !m.shapes) {
-    throw new Error('generate-shapes: input is not a botocore service model');
-  }
+export function buildShapes(model: unknown, entry: WireService = SAGEMAKER): GeneratedShapes {
+  const m = asBotocoreModel(model);
   const operations: Record<string, string> = {};
-  const shapes: Record<string, ShapeModel> = {};
-  const visit = (name: string): void => {
-    if (shapes[name]) {return;}
-    const raw = m.shapes[name];
-    if (!raw) {throw new Error(`generate-shapes: shape ${name} is referenced but not defined`);}
-    const shape = stripShape(name, raw);
-    shapes[name] = shape; // before recursing: recursive shapes terminate
-    for (const member of shape.members ?? []) {visit(member.shape);}
-    for (const target of [shape.member, shape.key, shape.value]) {if (target) {visit(target);}}
-  };
-  for (const op of SHAPE_OPERATIONS) {
-    const input = m.operations[op]?.input?.shape;
-    if (!input) {throw new Error(`generate-shapes: operation ${op} (or its input) is missing from the model`);}
+  for (const op of entry.operations) {
+    const input = operationShape(m, op, 'input');
+    if (!input) {throw new Error(`generate-shapes: operation ${op} has no input shape`);}
     operations[op] = input;
-    visit(input);
   }
-  return { _generated: GENERATED_HEADER, operations, shapes };
-}
-
-/** Recursively sorts object keys (arrays keep their order) so output is deterministic. */
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) {return value.map(sortKeys);}
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {out[k] = sortKeys((value as Record<string, unknown>)[k]);}
-    return out;
-  }
-  return value;
+  const shapes: Record<string, ShapeModel> = {};
+  for (const name of reachableShapes(m, Object.values(operations))) {shapes[name] = stripShape(name, m.shapes[name]!);}
+  return { _generated: shapesHeader(entry.service, m.metadata.apiVersion), operations, shapes };
 }
 
 /** The exact text of the generated file for a parsed model. */
-export function renderShapes(model: unknown): string {
-  return JSON.stringify(sortKeys(buildShapes(model)), null, 2) + '\n';
+export function renderShapes(model: unknown, entry: WireService = SAGEMAKER): string {
+  return JSON.stringify(sortKeys(buildShapes(model, entry)), null, 2) + '\n';
 }
 
-/** Reads the model at modelPath and returns the file text; used by the drift-check test. */
-export function generateShapesJson(modelPath: string = defaultModelPath()): string {
-  return renderShapes(JSON.parse(readFileSync(modelPath, 'utf8')));
+/** Reads the model at modelPath (SageMaker's by default) and returns the file text. */
+export function generateShapesJson(modelPath: string = defaultModelPath(), entry: WireService = SAGEMAKER): string {
+  return renderShapes(JSON.parse(readFileSync(modelPath, 'utf8')), entry);
+}
+
+/** The shapes file of one service, from the model kept in the repository. */
+export function shapesOutput(entry: WireService, root: string = repoRoot()): { path: string; text: string } {
+  return { path: shapesFile(entry.service), text: renderShapes(readModel(entry, root), entry) };
 }
 
 function main(): void {
-  const modelPath = process.argv[2] ? resolve(process.argv[2]) : defaultModelPath();
-  const text = generateShapesJson(modelPath);
-  const out = generatedShapesPath();
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, text);
-  const count = Object.keys((JSON.parse(text) as GeneratedShapes).shapes).length;
-  console.log(`wrote ${out}: ${count} shapes, ${text.length} bytes`);
+  const root = repoRoot();
+  for (const entry of WIRE_SERVICES) {
+    const { path, text } = shapesOutput(entry, root);
+    const out = join(root, path);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, text);
+    console.log(`wrote ${path}: ${text.length} bytes`);
+  }
 }
 
 // Run only when executed directly, so tests can import the functions above.

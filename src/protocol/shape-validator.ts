@@ -1,16 +1,24 @@
 /**
- * Validates SageMaker control-plane inputs the way the real service (Coral,
- * AWS JSON 1.1) does, driven by shapes generated from botocore's model
- * (see scripts/generate-shapes.ts):
+ * Validates AWS JSON inputs the way the real services (Coral, AWS JSON 1.1)
+ * do, driven by shapes generated from botocore's models (see
+ * scripts/generate-wire.ts), and decodes them into a copy that holds only
+ * modelled members:
  *
  * - a JSON value of the wrong type anywhere fails deserialization first, so it
  *   wins over constraint failures and yields a SerializationException;
  * - otherwise every constraint violation is collected, depth-first in member
  *   definition order, and reported as one ValidationException message.
  *
- * Unknown members are ignored and JSON null means absent, as in Coral.
+ * Unknown members are ignored and JSON null means absent, as in Coral: the
+ * copy leaves both out, and the walk follows the shapes, so unknown members
+ * are never visited however deep they are nested. Modelled nesting is bounded
+ * (MAX_DEPTH) so that a recursive shape cannot overflow the stack either.
  */
 import { readFileSync } from 'node:fs';
+import type { ServiceName } from './generated/services.js';
+import { SERVICE_NAMES } from './generated/services.js';
+
+export type { ServiceName } from './generated/services.js';
 
 /** One member of a structure, in model order. */
 export interface GeneratedMember {
@@ -21,6 +29,8 @@ export interface GeneratedMember {
 /** A shape reduced to what validation needs; list/map targets are shape names. */
 export interface ShapeModel {
   type: string;
+  /** A botocore document: any JSON value, kept as it is. */
+  document?: boolean;
   members?: GeneratedMember[];
   required?: string[];
   member?: string;
@@ -32,7 +42,7 @@ export interface ShapeModel {
   enum?: string[];
 }
 
-/** Layout of src/protocol/generated/sagemaker-shapes.json. */
+/** Layout of src/protocol/generated/<service>-shapes.json. */
 export interface GeneratedShapes {
   _generated: string;
   /** operation name -> input shape name */
@@ -44,44 +54,76 @@ export type InputProblem =
   | { kind: 'serialization'; message: string } // wrong JSON type for a member: AWS answers SerializationException
   | { kind: 'validation'; message: string }; // constraint failures: AWS answers ValidationException
 
-let loaded: GeneratedShapes | undefined;
+export type DecodeResult<T> = { ok: true; value: T } | { ok: false; problem: InputProblem };
 
-/** Loads the generated shapes lazily (importing this module never throws). */
-function model(): GeneratedShapes {
-  // Read relative to this module: the build copies generated/*.json next to the compiled file.
-  loaded ??= JSON.parse(
-    readFileSync(new URL('./generated/sagemaker-shapes.json', import.meta.url), 'utf8'),
-  ) as GeneratedShapes;
-  return loaded;
+/**
+ * How many structures, lists and maps may nest, the input structure being 1.
+ * SageMaker's served inputs nest at most 7 deep; beyond this bound the input
+ * is refused as a serialization problem, as Jackson refuses over-deep documents.
+ */
+export const MAX_DEPTH = 64;
+
+const loaded = new Map<ServiceName, GeneratedShapes>();
+
+/** Loads a service's generated shapes lazily (importing this module never throws). */
+function model(service: ServiceName): GeneratedShapes {
+  let shapes = loaded.get(service);
+  if (!shapes) {
+    // The name becomes part of a file path: only generated services, whatever a caller cast to ServiceName.
+    if (!SERVICE_NAMES.includes(service)) {throw new Error(`shape-validator: no generated shapes for service ${String(service)}`);}
+    // Read relative to this module: the build copies generated/*.json next to the compiled file.
+    shapes = JSON.parse(
+      readFileSync(new URL(`./generated/${service}-shapes.json`, import.meta.url), 'utf8'),
+    ) as GeneratedShapes;
+    loaded.set(service, shapes);
+  }
+  return shapes;
 }
 
-export function hasOperation(operation: string): boolean {
-  return Object.hasOwn(model().operations, operation);
+/** Whether the service models the operation (own keys only: `__proto__` or `toString` never are). */
+export function hasOperation(operation: string, service: ServiceName = 'sagemaker'): boolean {
+  return Object.hasOwn(model(service).operations, operation);
 }
 
-/** Returns undefined when the input is acceptable (or the operation is not modelled). */
-export function validateInput(operation: string, input: unknown): InputProblem | undefined {
-  const shapes = model();
-  const inputShape = shapes.operations[operation];
-  if (!Object.hasOwn(shapes.operations, operation) || !inputShape) {return undefined;}
+/**
+ * Validates like validateInput and returns a copy holding only modelled
+ * members (JSON null = absent, dropped). An operation the service does not
+ * model has no modelled members: its copy is `{}`.
+ */
+export function decodeInput(service: ServiceName, operation: string, input: unknown): DecodeResult<Record<string, unknown>> {
+  return decodeWithShapes(model(service), operation, input);
+}
+
+/** decodeInput against given shapes (exported for tests of shapes no served operation reaches). */
+export function decodeWithShapes(shapes: GeneratedShapes, operation: string, input: unknown): DecodeResult<Record<string, unknown>> {
+  if (!Object.hasOwn(shapes.operations, operation)) {return { ok: true, value: {} };}
   const errors: string[] = [];
+  let value: unknown;
   try {
     // An empty body is an empty structure.
-    check(shapes, inputShape, input ?? {}, '', errors);
+    value = check(shapes, shapes.operations[operation]!, input ?? {}, '', errors, 1);
   } catch (e) {
-    if (e instanceof SerializationProblem) {return { kind: 'serialization', message: e.message };}
+    if (e instanceof SerializationProblem) {return { ok: false, problem: { kind: 'serialization', message: e.message } };}
     throw e;
   }
-  if (errors.length === 0) {return undefined;}
-  // Coral lists every violation, joined by '; ', behind a counted prefix.
-  const prefix = errors.length === 1 ? '1 validation error detected: ' : `${errors.length} validation errors detected: `;
-  return { kind: 'validation', message: prefix + errors.join('; ') };
+  if (errors.length > 0) {
+    // Coral lists every violation, joined by '; ', behind a counted prefix.
+    const prefix = errors.length === 1 ? '1 validation error detected: ' : `${errors.length} validation errors detected: `;
+    return { ok: false, problem: { kind: 'validation', message: prefix + errors.join('; ') } };
+  }
+  return { ok: true, value: (value ?? {}) as Record<string, unknown> };
+}
+
+/** Returns undefined when a SageMaker input is acceptable (or the operation is not modelled). */
+export function validateInput(operation: string, input: unknown): InputProblem | undefined {
+  const result = decodeInput('sagemaker', operation, input);
+  return result.ok ? undefined : result.problem;
 }
 
 /** Every pattern reachable from the modelled operations (for tests). */
-export function reachablePatterns(): string[] {
+export function reachablePatterns(service: ServiceName = 'sagemaker'): string[] {
   const set = new Set<string>();
-  for (const s of Object.values(model().shapes)) {if (s.pattern !== undefined) {set.add(s.pattern);}}
+  for (const s of Object.values(model(service).shapes)) {if (s.pattern !== undefined) {set.add(s.pattern);}}
   return [...set].sort();
 }
 
@@ -129,13 +171,19 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 const lowerCamel = (name: string): string => name.charAt(0).toLowerCase() + name.slice(1);
 const join = (path: string, part: string): string => (path ? `${path}.${part}` : part);
 
+/** The SerializationException for input nested deeper than MAX_DEPTH. */
+const tooDeep = (path: string): SerializationProblem =>
+  new SerializationProblem(`Input nesting depth exceeds the maximum allowed (${MAX_DEPTH})${where(path)}`);
+
 /**
- * Validates value (never null/undefined here) against shapeName at path: throws
+ * Validates value (never null/undefined here) against shapeName at path, nested
+ * depth deep, and returns its copy holding modelled members only: throws
  * SerializationProblem on a JSON type mismatch, pushes constraint messages to errors.
  */
-function check(shapes: GeneratedShapes, shapeName: string, value: unknown, path: string, errors: string[]): void {
-  const shape = shapes.shapes[shapeName];
-  if (!shape) {return;} // cannot happen with a generated file; be lenient rather than crash a request
+function check(shapes: GeneratedShapes, shapeName: string, value: unknown, path: string, errors: string[], depth: number): unknown {
+  // Cannot miss with a generated file; be lenient rather than crash a request (and drop what is not understood).
+  if (!Object.hasOwn(shapes.shapes, shapeName)) {return undefined;}
+  const shape = shapes.shapes[shapeName]!;
   const fail = (constraint: string): void => {
     errors.push(`Value ${render(value)} at '${path}' failed to satisfy constraint: Member ${constraint}`);
   };
@@ -149,42 +197,50 @@ function check(shapes: GeneratedShapes, shapeName: string, value: unknown, path:
     errors.push(`Value null at '${p}' failed to satisfy constraint: Member must not be null`);
   };
 
+  if (shape.document) {return copyDocument(value, path, depth);}
   switch (shape.type) {
     case 'structure': {
       if (!isObject(value)) {throw mismatch('structure', value, path);}
+      if (depth > MAX_DEPTH) {throw tooDeep(path);}
       const required = new Set(shape.required ?? []);
+      const copy: [string, unknown][] = [];
       for (const m of shape.members ?? []) {
         const p = join(path, lowerCamel(m.name));
         const v = Object.hasOwn(value, m.name) ? value[m.name] : undefined;
         if (v === null || v === undefined) {
           if (required.has(m.name)) {notNull(p);}
         } else {
-          check(shapes, m.shape, v, p, errors);
+          copy.push([m.name, check(shapes, m.shape, v, p, errors, depth + 1)]);
         }
       }
-      return;
+      return Object.fromEntries(copy);
     }
     case 'list': {
       if (!Array.isArray(value)) {throw mismatch('list', value, path);}
+      if (depth > MAX_DEPTH) {throw tooDeep(path);}
       range(value.length, 'length');
+      const copy: unknown[] = [];
       value.forEach((item, i) => {
         const p = `${path}.${i + 1}.member`; // Coral's 1-based list element path
         if (item === null || item === undefined) {notNull(p);}
-        else {check(shapes, shape.member ?? '', item, p, errors);}
+        else {copy.push(check(shapes, shape.member ?? '', item, p, errors, depth + 1));}
       });
-      return;
+      return copy;
     }
     case 'map': {
       if (!isObject(value)) {throw mismatch('map', value, path);}
+      if (depth > MAX_DEPTH) {throw tooDeep(path);}
       const entries = Object.entries(value);
       range(entries.length, 'length');
+      const copy: [string, unknown][] = [];
       for (const [k, v] of entries) {
-        if (shape.key) {check(shapes, shape.key, k, `${path}.key`, errors);}
+        if (shape.key) {check(shapes, shape.key, k, `${path}.key`, errors, depth + 1);}
         const p = `${path}.${k}`;
         if (v === null || v === undefined) {notNull(p);}
-        else {check(shapes, shape.value ?? '', v, p, errors);}
+        else {copy.push([k, check(shapes, shape.value ?? '', v, p, errors, depth + 1)]);}
       }
-      return;
+      // fromEntries defines own properties, so a key such as "__proto__" stays data.
+      return Object.fromEntries(copy);
     }
     case 'string': {
       if (typeof value !== 'string') {throw mismatch('string', value, path);}
@@ -196,7 +252,7 @@ function check(shapes: GeneratedShapes, shapeName: string, value: unknown, path:
         const re = compileJavaPattern(shape.pattern);
         if (re && !re.test(value)) {fail(`must satisfy regular expression pattern: ${shape.pattern}`);}
       }
-      return;
+      return value;
     }
     case 'integer':
     case 'long': {
@@ -205,46 +261,82 @@ function check(shapes: GeneratedShapes, shapeName: string, value: unknown, path:
       if (!Number.isInteger(value)) {throw mismatch(shape.type, value, path, ` (${value} is not an integral value)`);}
       if (value >= limit || value < -limit) {throw mismatch(shape.type, value, path, ` (${value} is out of range)`);}
       range(value, 'value');
-      return;
+      return value;
     }
     case 'float':
     case 'double': {
       if (typeof value !== 'number' || !Number.isFinite(value)) {throw mismatch(shape.type, value, path);}
       range(value, 'value');
-      return;
+      return value;
     }
     case 'boolean':
       if (typeof value !== 'boolean') {throw mismatch('boolean', value, path);}
-      return;
+      return value;
     case 'timestamp':
       // AWS JSON accepts epoch seconds (possibly fractional); ISO-8601 strings are accepted too.
-      if (typeof value === 'number' && Number.isFinite(value)) {return;}
-      if (typeof value === 'string' && ISO_8601.test(value) && !Number.isNaN(Date.parse(value))) {return;}
+      if (typeof value === 'number' && Number.isFinite(value)) {return value;}
+      if (typeof value === 'string' && ISO_8601.test(value) && !Number.isNaN(Date.parse(value))) {return value;}
       throw mismatch('timestamp', value, path, typeof value === 'string' ? ' (not epoch seconds or ISO-8601)' : '');
     case 'blob':
       if (typeof value !== 'string' || !BASE64.test(value)) {throw mismatch('blob', value, path);}
       range(Buffer.from(value, 'base64').length, 'length');
-      return;
+      return value;
     default:
-      return; // a type this validator does not know: accept rather than reject valid requests
+      // A type this validator does not know: accept rather than reject valid requests.
+      return copyDocument(value, path, depth);
   }
 }
+
+/** A copy of any JSON value (a document), refused beyond MAX_DEPTH so that storing it stays safe. */
+function copyDocument(value: unknown, path: string, depth: number): unknown {
+  if (value === null || typeof value !== 'object') {return value;}
+  if (depth > MAX_DEPTH) {throw tooDeep(path);}
+  if (Array.isArray(value)) {return value.map((v) => copyDocument(v, path, depth + 1));}
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyDocument(v, path, depth + 1)]));
+}
+
+/** Coral cuts a rendered container after this many characters. */
+const RENDER_LIMIT = 100;
 
 /** Renders the offending value like Coral: quoted scalars, Java-toString-ish containers. */
 function render(value: unknown): string {
   if (value === null || value === undefined) {return 'null';}
   if (typeof value !== 'object') {return `'${String(value)}'`;}
-  const text = inner(value);
-  return `'${text.length > 100 ? `${text.slice(0, 100)}...` : text}'`;
+  const out = { text: '' };
+  inner(value, out);
+  const text = out.text;
+  return `'${text.length > RENDER_LIMIT ? `${text.slice(0, RENDER_LIMIT)}...` : text}'`;
 }
 
-function inner(v: unknown): string {
-  if (Array.isArray(v)) {return `[${v.map(inner).join(', ')}]`;}
-  if (isObject(v)) {
-    const parts = Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => `${k}=${inner(x)}`);
-    return `{${parts.join(', ')}}`;
+/**
+ * Appends v's rendering to out.text, stopping once the text is past the cut:
+ * only its first RENDER_LIMIT characters (and whether there are more) show,
+ * and every level appends a character before descending, so a deeply nested
+ * (even unknown) member costs at most RENDER_LIMIT levels of recursion.
+ */
+function inner(v: unknown, out: { text: string }): void {
+  if (out.text.length > RENDER_LIMIT) {return;}
+  if (Array.isArray(v)) {
+    out.text += '[';
+    for (let i = 0; i < v.length && out.text.length <= RENDER_LIMIT; i++) {
+      if (i > 0) {out.text += ', ';}
+      inner(v[i], out);
+    }
+    out.text += ']';
+  } else if (isObject(v)) {
+    out.text += '{';
+    let first = true;
+    for (const [k, x] of Object.entries(v)) {
+      if (out.text.length > RENDER_LIMIT) {break;}
+      if (x === null || x === undefined) {continue;}
+      out.text += `${first ? '' : ', '}${k}=`;
+      first = false;
+      inner(x, out);
+    }
+    out.text += '}';
+  } else {
+    out.text += String(v);
   }
-  return String(v);
 }
 
 // ---------------------------------------------------------------------------
