@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Hosting } from '../hosting/hosting.js';
+import type { SageMakerOperationName, SageMakerOperations } from '../protocol/generated/sagemaker-types.js';
 import type { Store } from '../store/store.js';
 
 /** What every control-plane operation gets: the dependencies and the caller's identity. */
@@ -15,5 +16,14 @@ export interface OperationContext {
   now: () => number;
 }
 
-export type Input = Record<string, unknown>;
-export type Operation = (input: Input, ctx: OperationContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
+/**
+ * A SageMaker operation, typed by the service model (src/protocol/generated/sagemaker-types.ts):
+ * its input has been validated against the model and holds only modelled members.
+ */
+export type Operation<K extends SageMakerOperationName> = (
+  input: SageMakerOperations[K]['input'],
+  ctx: OperationContext,
+) => SageMakerOperations[K]['output'] | Promise<SageMakerOperations[K]['output']>;
+
+/** Every served operation, each with its own input and output types. */
+export type OperationTable = { [K in SageMakerOperationName]: Operation<K> };

@@ -1,38 +1,30 @@
 import { arnOf, endpointConfigKind, modelKind } from '../resources/kinds.js';
-import type { EndpointConfigRecord, Json } from '../store/records.js';
+import type { EndpointConfigRecord } from '../store/records.js';
 import { insertWithTags } from './create-resource.js';
 import type { Operation } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
 import { getOrNotFound, notFound } from './not-found.js';
-import { inputTags } from './tags.js';
 import { checkProductionVariants } from './variant-rules.js';
 
-export const createEndpointConfig: Operation = (input, ctx) => {
-  const name = input.EndpointConfigName as string;
+export const createEndpointConfig: Operation<'CreateEndpointConfig'> = (input, ctx) => {
+  const { EndpointConfigName: name, Tags: tags = [], ...rest } = input;
   checkProductionVariants(input);
-  const variants = (input.ProductionVariants as Json[]).map((v) => {
-    if (!ctx.store.models.get(ctx.region, v.ModelName as string)) {
-      throw notFound(modelKind, v.ModelName as string, ctx);
+  const variants = input.ProductionVariants.map((v) => {
+    if (!ctx.store.models.get(ctx.region, v.ModelName!)) {
+      throw notFound(modelKind, v.ModelName!, ctx);
     }
     // Weight 1.0 is the documented default, and Describe shows it (docs/aws-contract.md §4.3).
     return v.ServerlessConfig ? v : { ...v, InitialVariantWeight: v.InitialVariantWeight ?? 1.0 };
   });
-  const { EndpointConfigName: _n, Tags: _t, ...rest } = input;
   const arn = arnOf(endpointConfigKind, ctx.region, ctx.accountId, name);
-  const record: EndpointConfigRecord = {
-    name,
-    arn,
-    creationTime: ctx.now(),
-    spec: { ...rest, ProductionVariants: variants },
-  };
-  insertWithTags(ctx, endpointConfigKind, name, record, inputTags(input));
+  const record: EndpointConfigRecord = { name, arn, creationTime: ctx.now(), spec: { ...rest, ProductionVariants: variants } };
+  insertWithTags(ctx, endpointConfigKind, name, record, tags);
   ctx.log.info({ endpointConfig: name }, 'endpoint config created');
   return { EndpointConfigArn: arn };
 };
 
-export const describeEndpointConfig: Operation = (input, ctx) => {
-  const name = input.EndpointConfigName as string;
-  const c = getOrNotFound(endpointConfigKind, name, ctx);
+export const describeEndpointConfig: Operation<'DescribeEndpointConfig'> = (input, ctx) => {
+  const c = getOrNotFound(endpointConfigKind, input.EndpointConfigName, ctx);
   return {
     EndpointConfigName: c.name,
     EndpointConfigArn: c.arn,
@@ -42,7 +34,7 @@ export const describeEndpointConfig: Operation = (input, ctx) => {
   };
 };
 
-export const listEndpointConfigs: Operation = (input, ctx) => {
+export const listEndpointConfigs: Operation<'ListEndpointConfigs'> = (input, ctx) => {
   const { page, NextToken } = paginate(ctx.store.endpointConfigs.list(ctx.region), input);
   return {
     EndpointConfigs: page.map((c) => ({
@@ -55,10 +47,9 @@ export const listEndpointConfigs: Operation = (input, ctx) => {
 };
 
 /** Allowed even while an endpoint uses the config, as on the real service (docs/aws-contract.md §4.4). */
-export const deleteEndpointConfig: Operation = (input, ctx) => {
-  const name = input.EndpointConfigName as string;
-  const c = getOrNotFound(endpointConfigKind, name, ctx);
-  ctx.store.deleteResource(endpointConfigKind, ctx.region, name, c.arn);
+export const deleteEndpointConfig: Operation<'DeleteEndpointConfig'> = (input, ctx) => {
+  const c = getOrNotFound(endpointConfigKind, input.EndpointConfigName, ctx);
+  ctx.store.deleteResource(endpointConfigKind, ctx.region, c.name, c.arn);
   ctx.log.info({ endpointConfig: c.name }, 'endpoint config deleted');
   return {};
 };

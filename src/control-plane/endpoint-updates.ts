@@ -1,5 +1,6 @@
 import { validationException } from '../protocol/wire-errors.js';
-import type { EndpointRecord, Json, VariantState } from '../store/records.js';
+import type { DesiredWeightAndCapacity, ProductionVariant } from '../protocol/generated/sagemaker-types.js';
+import type { EndpointRecord, VariantState } from '../store/records.js';
 import type { Operation, OperationContext } from './context.js';
 import { IN_PROGRESS, configOrNotFound, getEndpoint, initialVariantState, snapshotModels } from './endpoints.js';
 
@@ -19,12 +20,12 @@ function mustBeUpdatable(e: EndpointRecord): void {
   }
 }
 
-const isServerless = (v: Json) => v.ServerlessConfig !== undefined;
+const isServerless = (v: ProductionVariant) => v.ServerlessConfig !== undefined;
 
-export const updateEndpoint: Operation = (input, ctx) => {
+export const updateEndpoint: Operation<'UpdateEndpoint'> = (input, ctx) => {
   const e = getEndpoint(input, ctx);
   mustBeUpdatable(e);
-  const config = configOrNotFound(input.EndpointConfigName as string, ctx);
+  const config = configOrNotFound(input.EndpointConfigName, ctx);
   const models = snapshotModels(config, ctx);
   // Serverless → real-time is allowed; the reverse is not (docs/aws-contract.md §4.3).
   if (e.config.spec.ProductionVariants.some((v) => !isServerless(v)) && config.spec.ProductionVariants.some(isServerless)) {
@@ -33,9 +34,7 @@ export const updateEndpoint: Operation = (input, ctx) => {
     );
   }
   const retain = input.RetainAllVariantProperties === true;
-  const excluded = new Set(
-    ((input.ExcludeRetainedVariantProperties as { VariantPropertyType: string }[] | undefined) ?? []).map((p) => p.VariantPropertyType),
-  );
+  const excluded = new Set((input.ExcludeRetainedVariantProperties ?? []).map((p) => p.VariantPropertyType));
   if (!retain && excluded.size > 0) {
     throw validationException('ExcludeRetainedVariantProperties can be given only when RetainAllVariantProperties is true.');
   }
@@ -62,7 +61,7 @@ export const updateEndpoint: Operation = (input, ctx) => {
     lastModifiedTime: now,
     pending: { configName: config.name, startTime: now, variants },
     ...(input.DeploymentConfig
-      ? { deploymentConfig: input.DeploymentConfig as Json }
+      ? { deploymentConfig: input.DeploymentConfig }
       : input.RetainDeploymentConfig === true
         ? {}
         : { deploymentConfig: undefined }),
@@ -78,17 +77,10 @@ export const updateEndpoint: Operation = (input, ctx) => {
   return { EndpointArn: e.arn };
 };
 
-interface DesiredWeightAndCapacity {
-  VariantName: string;
-  DesiredWeight?: number;
-  DesiredInstanceCount?: number;
-  ServerlessUpdateConfig?: { MaxConcurrency?: number; ProvisionedConcurrency?: number };
-}
-
-export const updateEndpointWeightsAndCapacities: Operation = (input, ctx) => {
+export const updateEndpointWeightsAndCapacities: Operation<'UpdateEndpointWeightsAndCapacities'> = (input, ctx) => {
   const e = getEndpoint(input, ctx);
   mustBeUpdatable(e);
-  const wanted = input.DesiredWeightsAndCapacities as DesiredWeightAndCapacity[];
+  const wanted = input.DesiredWeightsAndCapacities;
   const names = wanted.map((w) => w.VariantName);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) {
@@ -108,7 +100,7 @@ export const updateEndpointWeightsAndCapacities: Operation = (input, ctx) => {
       v.DesiredInstanceCount = w.DesiredInstanceCount;
     }
     if (w.ServerlessUpdateConfig) {
-      v.DesiredServerlessConfig = { ...v.CurrentServerlessConfig, ...w.ServerlessUpdateConfig };
+      v.DesiredServerlessConfig = { ...v.CurrentServerlessConfig!, ...w.ServerlessUpdateConfig };
     }
   }
   const updated: EndpointRecord = { ...e, status: 'Updating', failureReason: undefined, lastModifiedTime: ctx.now(), variants };
@@ -132,8 +124,8 @@ function checkChange(w: DesiredWeightAndCapacity, v: VariantState, e: EndpointRe
     throw validationException(`ServerlessUpdateConfig can be set only for a serverless variant; "${w.VariantName}" is instance-based.`);
   }
   if (w.ServerlessUpdateConfig) {
-    const max = w.ServerlessUpdateConfig.MaxConcurrency ?? (v.CurrentServerlessConfig!.MaxConcurrency as number);
-    const pc = w.ServerlessUpdateConfig.ProvisionedConcurrency ?? (v.CurrentServerlessConfig!.ProvisionedConcurrency as number | undefined);
+    const max = w.ServerlessUpdateConfig.MaxConcurrency ?? v.CurrentServerlessConfig!.MaxConcurrency;
+    const pc = w.ServerlessUpdateConfig.ProvisionedConcurrency ?? v.CurrentServerlessConfig!.ProvisionedConcurrency;
     if (pc !== undefined && pc > max) {
       throw validationException(
         `ProvisionedConcurrency (${pc}) of variant "${w.VariantName}" must be less than or equal to MaxConcurrency (${max}).`,

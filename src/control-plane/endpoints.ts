@@ -1,18 +1,18 @@
 import { validationException } from '../protocol/wire-errors.js';
 import { arnOf, endpointConfigKind, endpointKind, modelKind } from '../resources/kinds.js';
-import type { EndpointConfigRecord, EndpointRecord, Json, ModelRecord, VariantState } from '../store/records.js';
+import type { ProductionVariant, ProductionVariantSummary } from '../protocol/generated/sagemaker-types.js';
+import type { EndpointConfigRecord, EndpointRecord, ModelRecord, VariantState } from '../store/records.js';
 import { insertWithTags } from './create-resource.js';
 import type { Operation, OperationContext } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
 import { alreadyExists, getOrNotFound, notFound } from './not-found.js';
-import { inputTags } from './tags.js';
 
 /** Statuses in which the real service refuses another change (docs/aws-contract.md §2.4, "in-progress"). */
 export const IN_PROGRESS = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
 
-export const createEndpoint: Operation = (input, ctx) => {
-  const name = input.EndpointName as string;
-  const configName = input.EndpointConfigName as string;
+export const createEndpoint: Operation<'CreateEndpoint'> = (input, ctx) => {
+  const name = input.EndpointName;
+  const configName = input.EndpointConfigName;
   const arn = arnOf(endpointKind, ctx.region, ctx.accountId, name);
   if (ctx.store.endpoints.get(ctx.region, name)) {
     throw alreadyExists(endpointKind, name, ctx);
@@ -31,10 +31,9 @@ export const createEndpoint: Operation = (input, ctx) => {
     models,
     configTags: ctx.store.tags.list(config.arn),
     variants: config.spec.ProductionVariants.map(initialVariantState),
-    ...(input.DeploymentConfig ? { deploymentConfig: input.DeploymentConfig as Json } : {}),
+    ...(input.DeploymentConfig ? { deploymentConfig: input.DeploymentConfig } : {}),
   };
-  const tags = inputTags(input);
-  insertWithTags(ctx, endpointKind, name, record, tags);
+  insertWithTags(ctx, endpointKind, name, record, input.Tags ?? []);
   ctx.log.info({ endpoint: name, endpointConfig: config.name }, 'endpoint creating');
   ctx.hosting.deploy(ctx.region, record);
   return { EndpointArn: arn };
@@ -44,9 +43,9 @@ export const createEndpoint: Operation = (input, ctx) => {
 export function snapshotModels(config: EndpointConfigRecord, ctx: OperationContext): Record<string, ModelRecord> {
   const models: Record<string, ModelRecord> = {};
   for (const v of config.spec.ProductionVariants) {
-    const model = ctx.store.models.get(ctx.region, v.ModelName as string);
+    const model = ctx.store.models.get(ctx.region, v.ModelName!);
     if (!model) {
-      throw notFound(modelKind, v.ModelName as string, ctx);
+      throw notFound(modelKind, v.ModelName!, ctx);
     }
     models[model.name] = model;
   }
@@ -58,43 +57,43 @@ export function configOrNotFound(name: string, ctx: OperationContext): EndpointC
   return getOrNotFound(endpointConfigKind, name, ctx);
 }
 
-export function initialVariantState(v: Json): VariantState {
-  const weight = (v.InitialVariantWeight as number | undefined) ?? 1.0;
+export function initialVariantState(v: ProductionVariant): VariantState {
+  const weight = v.InitialVariantWeight ?? 1.0;
   return v.ServerlessConfig
     ? {
-        VariantName: v.VariantName as string,
+        VariantName: v.VariantName,
         CurrentWeight: weight,
         DesiredWeight: weight,
-        CurrentServerlessConfig: v.ServerlessConfig as Json,
-        DesiredServerlessConfig: v.ServerlessConfig as Json,
+        CurrentServerlessConfig: v.ServerlessConfig,
+        DesiredServerlessConfig: v.ServerlessConfig,
       }
     : {
-        VariantName: v.VariantName as string,
+        VariantName: v.VariantName,
         CurrentWeight: weight,
         DesiredWeight: weight,
         CurrentInstanceCount: 0,
-        DesiredInstanceCount: v.InitialInstanceCount as number,
+        DesiredInstanceCount: v.InitialInstanceCount,
       };
 }
 
-export function getEndpoint(input: Record<string, unknown>, ctx: OperationContext): EndpointRecord {
-  const name = input.EndpointName as string;
-  return getOrNotFound(endpointKind, name, ctx);
+export function getEndpoint(input: { EndpointName: string }, ctx: OperationContext): EndpointRecord {
+  return getOrNotFound(endpointKind, input.EndpointName, ctx);
 }
 
 /** ProductionVariantSummary as DescribeEndpoint shows it (docs/aws-contract.md §4.5). */
-function variantSummary(e: EndpointRecord, state: VariantState): Json {
-  const summary: Json = { ...state };
-  if (state.DeployedImages) {
-    summary.DeployedImages = state.DeployedImages.map((d) => ({ ...d, ResolutionTime: wireTime(d.ResolutionTime) }));
-  }
+function variantSummary(e: EndpointRecord, state: VariantState): ProductionVariantSummary {
+  const { DeployedImages: images, ...rest } = state;
+  const summary: ProductionVariantSummary = {
+    ...rest,
+    ...(images ? { DeployedImages: images.map((d) => ({ ...d, ResolutionTime: wireTime(d.ResolutionTime) })) } : {}),
+  };
   if (e.status === 'Creating' || e.status === 'Updating') {
     summary.VariantStatus = [{ Status: e.status, StartTime: wireTime(e.pending?.startTime ?? e.lastModifiedTime) }];
   }
   return summary;
 }
 
-export const describeEndpoint: Operation = (input, ctx) => {
+export const describeEndpoint: Operation<'DescribeEndpoint'> = (input, ctx) => {
   const e = getEndpoint(input, ctx);
   return {
     EndpointName: e.name,
@@ -121,7 +120,7 @@ export const describeEndpoint: Operation = (input, ctx) => {
   };
 };
 
-export const listEndpoints: Operation = (input, ctx) => {
+export const listEndpoints: Operation<'ListEndpoints'> = (input, ctx) => {
   const items = ctx.store.endpoints.list(ctx.region);
   const { page, NextToken } = paginate(items, input);
   return {
@@ -136,7 +135,7 @@ export const listEndpoints: Operation = (input, ctx) => {
   };
 };
 
-export const deleteEndpoint: Operation = (input, ctx) => {
+export const deleteEndpoint: Operation<'DeleteEndpoint'> = (input, ctx) => {
   const e = getEndpoint(input, ctx);
   if (IN_PROGRESS.has(e.status)) {
     throw validationException(`Cannot update in-progress endpoint "${e.arn}".`);

@@ -3,11 +3,11 @@ import type { Config } from '../config/schema.js';
 import type { Hosting } from '../hosting/hosting.js';
 import type { RequestHandler } from '../protocol/dispatcher.js';
 import { jsonService } from '../protocol/json-service.js';
-import { validateInput } from '../protocol/shape-validator.js';
+import { decodeInput } from '../protocol/shape-validator.js';
 import { serializationException, validationException } from '../protocol/wire-errors.js';
 import type { Store } from '../store/store.js';
 import type { OperationContext } from './context.js';
-import { applyEmulatorExtensions } from './emulator-extensions.js';
+import { decodeWithLocalModelData } from './emulator-extensions.js';
 import { operations } from './operations.js';
 
 export interface ControlPlaneDeps {
@@ -25,13 +25,16 @@ export function sageMakerControlPlane(deps: ControlPlaneDeps): RequestHandler {
     version: '1.1',
     operations,
     log: deps.log,
-    decode(operation, input) {
-      const problem = validateInput(operation, applyEmulatorExtensions(operation, input));
-      if (problem) {
-        throw problem.kind === 'serialization' ? serializationException(problem.message) : validationException(problem.message);
-      }
-      return input;
-    },
+    // Validated as the real service does; unknown members are dropped, as it ignores them.
+    decode: (operation, input) =>
+      decodeWithLocalModelData(operation, input, (masked) => {
+        const decoded = decodeInput('sagemaker', operation, masked);
+        if (!decoded.ok) {
+          const { kind, message } = decoded.problem;
+          throw kind === 'serialization' ? serializationException(message) : validationException(message);
+        }
+        return decoded.value;
+      }),
     context: (info, operation) => ({
       store: deps.store,
       hosting: deps.hosting,

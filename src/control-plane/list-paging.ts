@@ -1,5 +1,4 @@
 import { validationException } from '../protocol/wire-errors.js';
-import type { Input } from './context.js';
 
 /**
  * The List* family: name and time filters, sort, and opaque NextToken paging
@@ -10,6 +9,20 @@ export interface Listable {
   creationTime: number;
   lastModifiedTime?: number;
   status?: string;
+}
+
+/** What the List* inputs share (every List*Input of the service model fits it). */
+export interface ListInput {
+  NameContains?: string;
+  CreationTimeAfter?: number | string;
+  CreationTimeBefore?: number | string;
+  LastModifiedTimeAfter?: number | string;
+  LastModifiedTimeBefore?: number | string;
+  StatusEquals?: string;
+  SortBy?: string;
+  SortOrder?: string;
+  NextToken?: string;
+  MaxResults?: number;
 }
 
 /** Request timestamps come as epoch seconds; ISO strings are tolerated (docs/aws-contract.md §2.1). */
@@ -39,8 +52,8 @@ function decodeToken(token: unknown): number {
   throw validationException('Invalid pagination token.');
 }
 
-export function paginate<T extends Listable>(items: T[], input: Input): { page: T[]; NextToken?: string } {
-  const nameContains = typeof input.NameContains === 'string' ? input.NameContains.toLowerCase() : undefined;
+export function paginate<T extends Listable>(items: T[], input: ListInput): { page: T[]; NextToken?: string } {
+  const nameContains = input.NameContains?.toLowerCase();
   const after = inputTime(input.CreationTimeAfter);
   const before = inputTime(input.CreationTimeBefore);
   const modAfter = inputTime(input.LastModifiedTimeAfter);
@@ -55,7 +68,7 @@ export function paginate<T extends Listable>(items: T[], input: Input): { page: 
       (modBefore === undefined || (i.lastModifiedTime ?? i.creationTime) < modBefore) &&
       (status === undefined || i.status === status),
   );
-  const sortBy = (input.SortBy as string | undefined) ?? 'CreationTime';
+  const sortBy = input.SortBy ?? 'CreationTime';
   const direction = input.SortOrder === 'Ascending' ? 1 : -1;
   filtered.sort((a, b) => {
     const primary =
@@ -68,7 +81,7 @@ export function paginate<T extends Listable>(items: T[], input: Input): { page: 
     return (primary || a.name.localeCompare(b.name)) * direction;
   });
   const offset = decodeToken(input.NextToken);
-  const max = (input.MaxResults as number | undefined) ?? 10;
+  const max = input.MaxResults ?? 10;
   const page = filtered.slice(offset, offset + max);
   const next = offset + max < filtered.length ? offset + max : undefined;
   return next === undefined

@@ -5,12 +5,10 @@ import { insertWithTags } from './create-resource.js';
 import type { Operation } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
 import { getOrNotFound } from './not-found.js';
-import { inputTags } from './tags.js';
 
-export const createModel: Operation = (input, ctx) => {
-  const name = input.ModelName as string;
-  const { ModelName: _name, Tags: _tags, ...spec } = input;
-  if (!spec.PrimaryContainer && !(Array.isArray(spec.Containers) && spec.Containers.length > 0)) {
+export const createModel: Operation<'CreateModel'> = (input, ctx) => {
+  const { ModelName: name, Tags: tags = [], ...spec } = input;
+  if (!spec.PrimaryContainer && !(spec.Containers && spec.Containers.length > 0)) {
     throw validationException('Either PrimaryContainer or Containers must be specified.');
   }
   if (spec.PrimaryContainer && spec.Containers) {
@@ -18,14 +16,13 @@ export const createModel: Operation = (input, ctx) => {
   }
   const arn = arnOf(modelKind, ctx.region, ctx.accountId, name);
   const record: ModelRecord = { name, arn, creationTime: ctx.now(), spec };
-  insertWithTags(ctx, modelKind, name, record, inputTags(input));
+  insertWithTags(ctx, modelKind, name, record, tags);
   ctx.log.info({ model: name }, 'model created');
   return { ModelArn: arn };
 };
 
-export const describeModel: Operation = (input, ctx) => {
-  const name = input.ModelName as string;
-  const m = getOrNotFound(modelKind, name, ctx);
+export const describeModel: Operation<'DescribeModel'> = (input, ctx) => {
+  const m = getOrNotFound(modelKind, input.ModelName, ctx);
   return {
     ModelName: m.name,
     ...m.spec,
@@ -35,7 +32,7 @@ export const describeModel: Operation = (input, ctx) => {
   };
 };
 
-export const listModels: Operation = (input, ctx) => {
+export const listModels: Operation<'ListModels'> = (input, ctx) => {
   const { page, NextToken } = paginate(ctx.store.models.list(ctx.region), input);
   return {
     Models: page.map((m) => ({ ModelName: m.name, ModelArn: m.arn, CreationTime: wireTime(m.creationTime) })),
@@ -44,10 +41,9 @@ export const listModels: Operation = (input, ctx) => {
 };
 
 /** Deleting a model that a live endpoint uses is allowed: the endpoint keeps its own copy (docs/aws-contract.md §4.7). */
-export const deleteModel: Operation = (input, ctx) => {
-  const name = input.ModelName as string;
-  const m = getOrNotFound(modelKind, name, ctx);
-  ctx.store.deleteResource(modelKind, ctx.region, name, m.arn);
+export const deleteModel: Operation<'DeleteModel'> = (input, ctx) => {
+  const m = getOrNotFound(modelKind, input.ModelName, ctx);
+  ctx.store.deleteResource(modelKind, ctx.region, m.name, m.arn);
   ctx.log.info({ model: m.name }, 'model deleted');
   return {};
 };

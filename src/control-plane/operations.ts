@@ -1,4 +1,5 @@
-import type { Operation } from './context.js';
+import type { JsonOperation } from '../protocol/json-service.js';
+import type { OperationContext, OperationTable } from './context.js';
 import { createEndpointConfig, deleteEndpointConfig, describeEndpointConfig, listEndpointConfigs } from './endpoint-configs.js';
 import { updateEndpoint, updateEndpointWeightsAndCapacities } from './endpoint-updates.js';
 import { createEndpoint, deleteEndpoint, describeEndpoint, listEndpoints } from './endpoints.js';
@@ -6,8 +7,7 @@ import { createModel, deleteModel, describeModel, listModels } from './models.js
 import { addTags, deleteTags, listTags } from './tags.js';
 
 /** The operation table: `SageMaker.<Operation>` → handler (a Map: `__proto__` is not an operation). */
-export const operations: ReadonlyMap<string, Operation> = new Map(
-  Object.entries({
+const table: OperationTable = {
   CreateModel: createModel,
   DescribeModel: describeModel,
   ListModels: listModels,
@@ -25,5 +25,13 @@ export const operations: ReadonlyMap<string, Operation> = new Map(
   AddTags: addTags,
   ListTags: listTags,
   DeleteTags: deleteTags,
-  } satisfies Record<string, Operation>),
+};
+
+/**
+ * As the JSON service sees it: any input. The decoder has checked each input
+ * against its operation's shape before the handler sees it, which is what
+ * makes the typed table above sound.
+ */
+export const operations: ReadonlyMap<string, JsonOperation<OperationContext>> = new Map(
+  Object.entries(table) as [string, JsonOperation<OperationContext>][],
 );

@@ -2,7 +2,7 @@ import { validationException } from '../protocol/wire-errors.js';
 import { arnOf, parseArn, taggableNouns } from '../resources/kinds.js';
 import { knobTagProblem } from '../shared/knob-tags.js';
 import type { Tag } from '../store/tag-table.js';
-import type { Input, Operation, OperationContext } from './context.js';
+import type { Operation, OperationContext } from './context.js';
 
 const MAX_TAGS = 50;
 
@@ -18,8 +18,6 @@ export function checkTagLimit(ctx: OperationContext, arn: string, tags: Tag[]): 
   }
 }
 
-export const inputTags = (input: Input): Tag[] => (input.Tags as Tag[] | undefined) ?? [];
-
 /** The ARN must name a taggable resource (src/resources/kinds.ts) that exists in this account and region. */
 function existingResource(arn: string, ctx: OperationContext): string {
   const parsed = parseArn(arn);
@@ -33,28 +31,28 @@ function existingResource(arn: string, ctx: OperationContext): string {
   return arnOf(parsed.kind, parsed.region, parsed.accountId, parsed.name);
 }
 
-export const addTags: Operation = (input, ctx) => {
-  const arn = existingResource(input.ResourceArn as string, ctx);
-  const tags = inputTags(input);
+export const addTags: Operation<'AddTags'> = (input, ctx) => {
+  const arn = existingResource(input.ResourceArn, ctx);
+  const tags = input.Tags;
   checkTagLimit(ctx, arn, tags);
   ctx.store.tags.add(arn, tags);
   return { Tags: tags };
 };
 
-export const listTags: Operation = (input, ctx) => {
-  const arn = existingResource(input.ResourceArn as string, ctx);
+export const listTags: Operation<'ListTags'> = (input, ctx) => {
+  const arn = existingResource(input.ResourceArn, ctx);
   const all = ctx.store.tags.list(arn);
   const offset = input.NextToken === undefined ? 0 : Number.parseInt(String(input.NextToken), 10);
   if (!Number.isInteger(offset) || offset < 0) {
     throw validationException('Invalid pagination token.');
   }
-  const max = (input.MaxResults as number | undefined) ?? MAX_TAGS;
+  const max = input.MaxResults ?? MAX_TAGS;
   const page = all.slice(offset, offset + max);
   return offset + max < all.length ? { Tags: page, NextToken: String(offset + max) } : { Tags: page };
 };
 
-export const deleteTags: Operation = (input, ctx) => {
-  const arn = existingResource(input.ResourceArn as string, ctx);
-  ctx.store.tags.remove(arn, input.TagKeys as string[]);
+export const deleteTags: Operation<'DeleteTags'> = (input, ctx) => {
+  const arn = existingResource(input.ResourceArn, ctx);
+  ctx.store.tags.remove(arn, input.TagKeys);
   return {};
 };

@@ -1,6 +1,5 @@
 import { validationException } from '../protocol/wire-errors.js';
-import type { Json } from '../store/records.js';
-import type { Input } from './context.js';
+import type { CreateEndpointConfigInput, ProductionVariant } from '../protocol/generated/sagemaker-types.js';
 
 /**
  * Rules on ProductionVariants that the service model cannot express
@@ -9,7 +8,7 @@ import type { Input } from './context.js';
 const SERVERLESS_MEMORY_SIZES = [1024, 2048, 3072, 4096, 5120, 6144];
 
 /** Features SageMaker Serverless Inference does not support (docs/aws-contract.md §4.3, "Serverless exclusions"). */
-const serverlessExcludedConfigMembers: [string, string][] = [
+const serverlessExcludedConfigMembers: [keyof CreateEndpointConfigInput, string][] = [
   ['DataCaptureConfig', 'data capture'],
   ['AsyncInferenceConfig', 'asynchronous inference'],
   ['ShadowProductionVariants', 'shadow variants'],
@@ -17,11 +16,11 @@ const serverlessExcludedConfigMembers: [string, string][] = [
   ['KmsKeyId', 'KMS keys'],
 ];
 
-export function checkProductionVariants(input: Input): void {
-  const variants = input.ProductionVariants as Json[];
+export function checkProductionVariants(input: CreateEndpointConfigInput): void {
+  const variants = input.ProductionVariants;
   const seen = new Set<string>();
   for (const v of variants) {
-    const name = v.VariantName as string;
+    const name = v.VariantName;
     if (seen.has(name.toLowerCase())) {
       throw validationException(`The variant name "${name}" appears more than once in ProductionVariants.`);
     }
@@ -39,23 +38,23 @@ export function checkProductionVariants(input: Input): void {
   }
 }
 
-function checkServerlessVariant(v: Json, name: string, input: Input, variantCount: number): void {
-  const sc = v.ServerlessConfig as Json;
+function checkServerlessVariant(v: ProductionVariant, name: string, input: CreateEndpointConfigInput, variantCount: number): void {
+  const sc = v.ServerlessConfig!;
   if (v.InstanceType !== undefined || v.InitialInstanceCount !== undefined) {
     throw validationException(
       `Production variant "${name}" cannot specify InstanceType or InitialInstanceCount together with ServerlessConfig.`,
     );
   }
-  const memory = sc.MemorySizeInMB as number;
+  const memory = sc.MemorySizeInMB;
   if (!SERVERLESS_MEMORY_SIZES.includes(memory)) {
     throw validationException(
       `Value '${memory}' at 'serverlessConfig.memorySizeInMB' failed to satisfy constraint: Member must be one of ${SERVERLESS_MEMORY_SIZES.join(', ')}.`,
     );
   }
-  const pc = sc.ProvisionedConcurrency as number | undefined;
-  if (pc !== undefined && pc > (sc.MaxConcurrency as number)) {
+  const pc = sc.ProvisionedConcurrency;
+  if (pc !== undefined && pc > sc.MaxConcurrency) {
     throw validationException(
-      `ProvisionedConcurrency (${pc}) of production variant "${name}" must be less than or equal to MaxConcurrency (${sc.MaxConcurrency as number}).`,
+      `ProvisionedConcurrency (${pc}) of production variant "${name}" must be less than or equal to MaxConcurrency (${sc.MaxConcurrency}).`,
     );
   }
   if (variantCount > 1) {

@@ -68,7 +68,7 @@ export class FleetFactory {
     try {
       for (const variant of source.config.spec.ProductionVariants) {
         const state = states.find((s) => s.VariantName === variant.VariantName);
-        const { fleet, image } = await this.build(region, source, variant, state, options.reuseArtifacts, log);
+        const { fleet, image } = await this.build(region, source, variant as unknown as Json, state, options.reuseArtifacts, log);
         fleets.push(fleet);
         options.onBuilt?.(fleet);
         images.set(fleet.variantName, [image]);

@@ -4,21 +4,33 @@
  * Shapes the user sent (containers, variants…) are kept as they came, as
  * plain JSON, because Describe* echoes them.
  */
+import type {
+  CreateEndpointConfigInput,
+  CreateModelInput,
+  DeploymentConfig,
+  ProductionVariantServerlessConfig,
+} from '../protocol/generated/sagemaker-types.js';
+
 export type Json = Record<string, unknown>;
+
+/** The CreateModel input without ModelName and Tags: Describe echoes it. */
+export type ModelSpec = Omit<CreateModelInput, 'ModelName' | 'Tags'>;
 
 export interface ModelRecord {
   name: string;
   arn: string;
   creationTime: number;
-  /** The CreateModel input without ModelName and Tags: Describe echoes it. */
-  spec: Json;
+  spec: ModelSpec;
 }
+
+/** The CreateEndpointConfig input without its name and tags, variants with their defaults filled in. */
+export type EndpointConfigSpec = Omit<CreateEndpointConfigInput, 'EndpointConfigName' | 'Tags'>;
 
 export interface EndpointConfigRecord {
   name: string;
   arn: string;
   creationTime: number;
-  spec: Json & { ProductionVariants: Json[] };
+  spec: EndpointConfigSpec;
 }
 
 /** SageMaker's EndpointStatus enum (docs/aws-contract.md §5). */
@@ -48,8 +60,8 @@ export interface VariantState {
   DesiredInstanceCount?: number;
   DeployedImages?: DeployedImage[];
   /** Serverless variants: MemorySizeInMB, MaxConcurrency, ProvisionedConcurrency as running and as asked for. */
-  CurrentServerlessConfig?: Json;
-  DesiredServerlessConfig?: Json;
+  CurrentServerlessConfig?: ProductionVariantServerlessConfig;
+  DesiredServerlessConfig?: ProductionVariantServerlessConfig;
 }
 
 /** An UpdateEndpoint in progress: DescribeEndpoint's PendingDeploymentSummary. */
@@ -79,5 +91,5 @@ export interface EndpointRecord {
   variants: VariantState[];
   pending?: PendingDeployment;
   /** The DeploymentConfig of the last CreateEndpoint or UpdateEndpoint that gave one. */
-  deploymentConfig?: Json;
+  deploymentConfig?: DeploymentConfig;
 }

@@ -7,7 +7,10 @@ import { describe, test } from 'node:test';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import type { Input, OperationContext } from '../../src/control-plane/context.js';
+import type { OperationContext } from '../../src/control-plane/context.js';
+import type { ProductionVariant } from '../../src/protocol/generated/sagemaker-types.js';
+
+type Input = Record<string, unknown>;
 import { createEndpointConfig } from '../../src/control-plane/endpoint-configs.js';
 import { createEndpoint, deleteEndpoint, describeEndpoint } from '../../src/control-plane/endpoints.js';
 import { createModel } from '../../src/control-plane/models.js';
@@ -108,7 +111,7 @@ interface VariantOptions {
 /** CreateModel + CreateEndpointConfig + CreateEndpoint through the real operations; returns the endpoint name. */
 async function createEndpointWith(h: Harness, variants: VariantOptions[], extra: Input = {}): Promise<string> {
   const n = ++nameCount;
-  const productionVariants: Input[] = [];
+  const productionVariants: ProductionVariant[] = [];
   for (const [i, v] of variants.entries()) {
     const model = `model-${n}-${i}`;
     await createModel(
@@ -137,7 +140,7 @@ function settled(h: Harness, name: string): Promise<EndpointRecord> {
 }
 
 async function describeEp(h: Harness, name: string): Promise<Record<string, unknown>> {
-  return describeEndpoint({ EndpointName: name }, h.ctx);
+  return (await describeEndpoint({ EndpointName: name }, h.ctx)) as unknown as Record<string, unknown>;
 }
 
 const OK_IMAGE = 'sagemaker-emulator/echo-model:latest';
