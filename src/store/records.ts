@@ -6,6 +6,7 @@
  */
 import type {
   CreateEndpointConfigInput,
+  EndpointStatus,
   CreateModelInput,
   DeploymentConfig,
   ProductionVariantServerlessConfig,
@@ -33,17 +34,8 @@ export interface EndpointConfigRecord {
   spec: EndpointConfigSpec;
 }
 
-/** SageMaker's EndpointStatus enum (docs/aws-contract.md §5). */
-export type EndpointStatus =
-  | 'OutOfService'
-  | 'Creating'
-  | 'Updating'
-  | 'SystemUpdating'
-  | 'RollingBack'
-  | 'InService'
-  | 'Deleting'
-  | 'Failed'
-  | 'UpdateRollbackFailed';
+/** SageMaker's EndpointStatus enum (docs/aws-contract.md §5), as the service model spells it. */
+export type { EndpointStatus } from '../protocol/generated/sagemaker-types.js';
 
 export interface DeployedImage {
   SpecifiedImage: string;
