@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { ContainerClient } from '../docker/container-client.js';
 import type { Metrics } from '../observability/metrics.js';
-import { systemClock } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
 import { knobsFromTags } from '../shared/knob-tags.js';
 import type { DeployedImage, EndpointRecord, Json, VariantState } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -11,7 +11,8 @@ import { type ArtifactSource, materializeModelData } from './artifacts.js';
 import type { VariantFleet } from './fleet.js';
 import { resolveImage } from './images.js';
 import { containerCaps, serverlessCaps } from './instance-types.js';
-import { type InstanceEnv, type InstanceSpec, ModelInstance, StartupError } from './model-instance.js';
+import { StartupError } from './errors.js';
+import { type InstanceEnv, type InstanceSpec, ModelInstance } from './model-instance.js';
 import { instanceHourlyPrice, serverlessPricePerSecond } from './pricing.js';
 import { ProvisionedFleet } from './provisioned-fleet.js';
 import { ServerlessFleet } from './serverless-fleet.js';
@@ -23,6 +24,7 @@ export interface FleetFactoryDeps {
   artifacts: ArtifactSource;
   metrics?: Metrics;
   log: Logger;
+  clock: Clock;
   instanceEnv: InstanceEnv;
 }
 
@@ -38,9 +40,14 @@ export interface StartedFleets {
 export class FleetFactory {
   constructor(private readonly deps: FleetFactoryDeps) {}
 
+  /** Where every endpoint's extracted model artifacts live. */
+  artifactsHome(): string {
+    return path.join(this.deps.config.stateDir, 'models');
+  }
+
   /** Where an endpoint's extracted model artifacts live (mounted read-only as /opt/ml/model). */
   artifactRoot(region: string, endpointName: string): string {
-    return path.join(this.deps.config.stateDir, 'models', region, endpointName.toLowerCase());
+    return path.join(this.artifactsHome(), region, endpointName.toLowerCase());
   }
 
   /**
@@ -100,7 +107,7 @@ export class FleetFactory {
     if (Array.isArray(model.spec.Containers) && model.spec.Containers.length > 1) {
       throw new StartupError(`Model ${model.name} has several containers; the emulator hosts single-container models.`);
     }
-    const image = await resolveImage(this.deps.docker, container.Image as string, log);
+    const image = await resolveImage(this.deps.docker, container.Image as string, log, this.deps.clock);
     const modelDir = await materializeModelData(
       container.ModelDataUrl as string | undefined,
       this.artifactDir(region, source, variantName),
@@ -151,7 +158,7 @@ export class FleetFactory {
         containerConcurrency: this.deps.config.serverlessContainerConcurrency,
       },
       { create: (cold) => new ModelInstance({ ...spec, extraStartupDelayMs: cold ? coldStartDelayMs : 0 }, env) },
-      systemClock,
+      this.deps.clock,
       this.deps.log.child({ endpoint: source.name, variant: variantName, region }),
       {
         coldStart: (ms) => metrics?.coldStart(source.name, variantName, ms / 1000),

@@ -18,6 +18,7 @@ import { containerCaps } from '../../src/hosting/instance-types.js';
 import { AwsError } from '../../src/protocol/aws-error.js';
 import { openDatabase } from '../../src/store/database.js';
 import type { EndpointRecord } from '../../src/store/records.js';
+import { systemClock } from '../../src/shared/clock.js';
 import { Store } from '../../src/store/store.js';
 import { DEFAULT_LOGS, FakeDocker, type FakeImage } from '../helpers/fake-docker.js';
 
@@ -67,7 +68,7 @@ function restart(prev: Harness, docker: FakeDocker): Harness {
 function build(dir: string, config: Config, docker: FakeDocker): Harness {
   const store = new Store(openDatabase(config.stateDir));
   const gatewayId = `gw-test-${++harnessCount}`;
-  const hosting = new Hosting({ store, docker, log, config, artifacts: noS3, gatewayId });
+  const hosting = new Hosting({ store, docker, log, config, artifacts: noS3, gatewayId, clock: systemClock });
   const ctx: OperationContext = {
     store,
     hosting,
