@@ -1,8 +1,8 @@
 import { validationException } from '../protocol/wire-errors.js';
 import { resourceArn } from '../shared/arn.js';
-import { ENDPOINT_CREATED_STATUS, canTransition, transitionEndpoint } from '../store/endpoint-lifecycle.js';
 import type { EndpointConfigRecord, EndpointRecord, Json, ModelRecord, VariantState } from '../store/records.js';
 import { insertWithTags } from './create-resource.js';
+import { ENDPOINT_CREATED_STATUS, canTransition, transitionEndpoint } from '../store/endpoint-lifecycle.js';
 import type { Operation, OperationContext } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
 import { alreadyExists, notFound } from './not-found.js';

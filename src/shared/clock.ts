@@ -30,15 +30,3 @@ export const sleepOn = (clock: Clock, ms: number, signal?: AbortSignal) =>
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-
-/** Waits `ms` of real time (for code that has no clock to hand, such as the bench and the Docker client). */
-export const sleep = (ms: number, signal?: AbortSignal) => sleepOn(refClock, ms, signal);
-
-/** The system clock with timers that keep the process alive while they run. */
-const refClock: Clock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const t = setTimeout(fn, ms);
-    return { cancel: () => clearTimeout(t) };
-  },
-};
