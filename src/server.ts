@@ -10,6 +10,7 @@ import { Metrics } from './observability/metrics.js';
 import { UtilizationSampler } from './observability/utilization-sampler.js';
 import type { Logger } from './observability/logger.js';
 import { openDatabase } from './store/database.js';
+import { systemClock } from './shared/clock.js';
 import { Store } from './store/store.js';
 
 export interface RunningEmulator {
@@ -38,6 +39,7 @@ export async function startEmulator(config: Config, log: Logger): Promise<Runnin
     config,
     artifacts: s3ArtifactSource(config.s3Endpoint, config.region),
     gatewayId,
+    clock: systemClock,
   });
   try {
     const { version } = await docker.ping();

@@ -1,8 +1,9 @@
 import { validationException } from '../protocol/wire-errors.js';
 import type { DesiredWeightAndCapacity, ProductionVariant } from '../protocol/generated/sagemaker-types.js';
+import { canTransition, transitionEndpoint } from '../store/endpoint-lifecycle.js';
 import type { EndpointRecord, VariantState } from '../store/records.js';
 import type { Operation, OperationContext } from './context.js';
-import { IN_PROGRESS, configOrNotFound, getEndpoint, initialVariantState, snapshotModels } from './endpoints.js';
+import { configOrNotFound, getEndpoint, initialVariantState, snapshotModels } from './endpoints.js';
 
 /**
  * UpdateEndpoint (blue/green to a new config) and UpdateEndpointWeightsAndCapacities
@@ -11,12 +12,13 @@ import { IN_PROGRESS, configOrNotFound, getEndpoint, initialVariantState, snapsh
  * moves it back to InService.
  */
 function mustBeUpdatable(e: EndpointRecord): void {
-  if (IN_PROGRESS.has(e.status)) {
-    throw validationException(`Cannot update in-progress endpoint "${e.arn}".`);
-  }
-  if (e.status !== 'InService') {
-    // A Failed endpoint can only be deleted (docs/aws-contract.md §5).
-    throw validationException(`Cannot update endpoint "${e.arn}" in status ${e.status}; it can only be deleted.`);
+  if (!canTransition(e.status, 'Updating')) {
+    // One in progress can be neither updated nor deleted; a Failed endpoint can only be deleted (docs/aws-contract.md §5).
+    throw validationException(
+      canTransition(e.status, 'Deleting')
+        ? `Cannot update endpoint "${e.arn}" in status ${e.status}; it can only be deleted.`
+        : `Cannot update in-progress endpoint "${e.arn}".`,
+    );
   }
 }
 
@@ -56,7 +58,6 @@ export const updateEndpoint: Operation<'UpdateEndpoint'> = (input, ctx) => {
   const now = ctx.now();
   const updated: EndpointRecord = {
     ...e,
-    status: 'Updating',
     failureReason: undefined,
     lastModifiedTime: now,
     pending: { configName: config.name, startTime: now, variants },
@@ -66,7 +67,7 @@ export const updateEndpoint: Operation<'UpdateEndpoint'> = (input, ctx) => {
         ? {}
         : { deploymentConfig: undefined }),
   };
-  ctx.store.endpoints.put(ctx.region, e.name, updated);
+  transitionEndpoint(ctx.store, ctx.region, e.name, 'Updating', updated);
   ctx.log.info({ endpoint: e.name, endpointConfig: config.name }, 'endpoint updating');
   ctx.hosting.update(ctx.region, e.name, {
     config,
@@ -103,8 +104,8 @@ export const updateEndpointWeightsAndCapacities: Operation<'UpdateEndpointWeight
       v.DesiredServerlessConfig = { ...v.CurrentServerlessConfig!, ...w.ServerlessUpdateConfig };
     }
   }
-  const updated: EndpointRecord = { ...e, status: 'Updating', failureReason: undefined, lastModifiedTime: ctx.now(), variants };
-  ctx.store.endpoints.put(ctx.region, e.name, updated);
+  const updated: EndpointRecord = { ...e, failureReason: undefined, lastModifiedTime: ctx.now(), variants };
+  transitionEndpoint(ctx.store, ctx.region, e.name, 'Updating', updated);
   ctx.log.info({ endpoint: e.name, changes: wanted }, 'endpoint weights and capacities updating');
   ctx.hosting.updateWeightsAndCapacities(ctx.region, e.name, variants);
   return { EndpointArn: e.arn };

@@ -3,12 +3,10 @@ import { arnOf, endpointConfigKind, endpointKind, modelKind } from '../resources
 import type { ProductionVariant, ProductionVariantSummary } from '../protocol/generated/sagemaker-types.js';
 import type { EndpointConfigRecord, EndpointRecord, ModelRecord, VariantState } from '../store/records.js';
 import { insertWithTags } from './create-resource.js';
+import { ENDPOINT_CREATED_STATUS, canTransition, transitionEndpoint } from '../store/endpoint-lifecycle.js';
 import type { Operation, OperationContext } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
 import { alreadyExists, getOrNotFound, notFound } from './not-found.js';
-
-/** Statuses in which the real service refuses another change (docs/aws-contract.md §2.4, "in-progress"). */
-export const IN_PROGRESS = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
 
 export const createEndpoint: Operation<'CreateEndpoint'> = (input, ctx) => {
   const name = input.EndpointName;
@@ -24,7 +22,7 @@ export const createEndpoint: Operation<'CreateEndpoint'> = (input, ctx) => {
     name,
     arn,
     configName: config.name,
-    status: 'Creating',
+    status: ENDPOINT_CREATED_STATUS,
     creationTime: now,
     lastModifiedTime: now,
     config,
@@ -137,10 +135,11 @@ export const listEndpoints: Operation<'ListEndpoints'> = (input, ctx) => {
 
 export const deleteEndpoint: Operation<'DeleteEndpoint'> = (input, ctx) => {
   const e = getEndpoint(input, ctx);
-  if (IN_PROGRESS.has(e.status)) {
+  // Only an endpoint in progress cannot be deleted (docs/aws-contract.md §2.4, §5).
+  if (!canTransition(e.status, 'Deleting')) {
     throw validationException(`Cannot update in-progress endpoint "${e.arn}".`);
   }
-  ctx.store.endpoints.put(ctx.region, e.name, { ...e, status: 'Deleting', lastModifiedTime: ctx.now() });
+  transitionEndpoint(ctx.store, ctx.region, e.name, 'Deleting', { lastModifiedTime: ctx.now() });
   ctx.log.info({ endpoint: e.name }, 'endpoint deleting');
   ctx.hosting.undeploy(ctx.region, e.name);
   return {};

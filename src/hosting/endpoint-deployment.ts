@@ -1,20 +1,23 @@
-import { validationError } from '../protocol/wire-errors.js';
-import type { EndpointStatus } from '../store/records.js';
+import { LiveEndpointStatus } from '../store/endpoint-lifecycle.js';
+import type { EndpointStatus, VariantState } from '../store/records.js';
+import { AllWeightsZeroError, UnknownVariantError } from './errors.js';
 import type { VariantFleet } from './fleet.js';
 
 /**
  * The live side of one endpoint: its fleets, the traffic weights between
  * them, and the status the runtime plane checks on every request (a mirror of
- * the stored status, so the hot path never reads SQLite).
+ * the stored status, so the hot path never reads SQLite; only the endpoint
+ * lifecycle moves it).
  */
 export class EndpointDeployment {
-  status: EndpointStatus;
+  readonly live: LiveEndpointStatus;
   readonly fleets = new Map<string, VariantFleet>();
   readonly weights = new Map<string, number>();
   /** Fleets of an update in progress: started beside the serving ones, not yet routed to. */
   readonly incoming = new Set<VariantFleet>();
   /** Settles when the fleets have started (or failed to): restored endpoints hold requests until then. */
   ready: Promise<void> = Promise.resolve();
+  /** Set when the endpoint is being deleted, reset or shut down: workflows in progress stop and write nothing. */
   cancelled = false;
 
   constructor(
@@ -22,7 +25,26 @@ export class EndpointDeployment {
     readonly name: string,
     status: EndpointStatus,
   ) {
-    this.status = status;
+    this.live = new LiveEndpointStatus(name, status);
+  }
+
+  get status(): EndpointStatus {
+    return this.live.status;
+  }
+
+  /** Makes `fleets` the ones traffic goes to, weighted by each variant's desired weight. */
+  route(fleets: VariantFleet[], states: VariantState[]): void {
+    this.fleets.clear();
+    this.weights.clear();
+    for (const f of fleets) {
+      this.fleets.set(f.variantName, f);
+      this.weights.set(f.variantName, states.find((s) => s.VariantName === f.variantName)?.DesiredWeight ?? 1);
+    }
+  }
+
+  /** Every fleet, serving or incoming. */
+  allFleets(): VariantFleet[] {
+    return [...this.fleets.values(), ...this.incoming];
   }
 
   /** The variant a request goes to: the one it names, else one drawn by weight (docs/aws-contract.md §4.3). */
@@ -30,7 +52,7 @@ export class EndpointDeployment {
     if (targetVariant !== undefined) {
       const fleet = this.fleets.get(targetVariant);
       if (!fleet) {
-        throw validationError(`Endpoint ${this.name} does not have a production variant named ${targetVariant}.`);
+        throw new UnknownVariantError(this.name, targetVariant);
       }
       return fleet;
     }
@@ -39,7 +61,7 @@ export class EndpointDeployment {
       total += w;
     }
     if (total <= 0) {
-      throw validationError(`All production variants of endpoint ${this.name} have weight 0: name one with TargetVariant.`);
+      throw new AllWeightsZeroError(this.name);
     }
     let draw = Math.random() * total;
     for (const [name, w] of this.weights) {

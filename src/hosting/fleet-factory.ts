@@ -3,15 +3,16 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { ContainerClient } from '../docker/container-client.js';
 import type { Metrics } from '../observability/metrics.js';
-import { systemClock } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
 import { knobsFromTags } from '../shared/knob-tags.js';
-import type { DeployedImage, EndpointRecord, Json, VariantState } from '../store/records.js';
+import type { DeployedImage, EndpointRecord, ServerlessSpec, VariantSpec, VariantState } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { type ArtifactSource, materializeModelData } from './artifacts.js';
 import type { VariantFleet } from './fleet.js';
 import { resolveImage } from './images.js';
 import { containerCaps, serverlessCaps } from './instance-types.js';
-import { type InstanceEnv, type InstanceSpec, ModelInstance, StartupError } from './model-instance.js';
+import { StartupError } from './errors.js';
+import { type InstanceEnv, type InstanceSpec, ModelInstance } from './model-instance.js';
 import { instanceHourlyPrice, serverlessPricePerSecond } from './pricing.js';
 import { ProvisionedFleet } from './provisioned-fleet.js';
 import { ServerlessFleet } from './serverless-fleet.js';
@@ -23,6 +24,7 @@ export interface FleetFactoryDeps {
   artifacts: ArtifactSource;
   metrics?: Metrics;
   log: Logger;
+  clock: Clock;
   instanceEnv: InstanceEnv;
 }
 
@@ -38,9 +40,14 @@ export interface StartedFleets {
 export class FleetFactory {
   constructor(private readonly deps: FleetFactoryDeps) {}
 
+  /** Where every endpoint's extracted model artifacts live. */
+  artifactsHome(): string {
+    return path.join(this.deps.config.stateDir, 'models');
+  }
+
   /** Where an endpoint's extracted model artifacts live (mounted read-only as /opt/ml/model). */
   artifactRoot(region: string, endpointName: string): string {
-    return path.join(this.deps.config.stateDir, 'models', region, endpointName.toLowerCase());
+    return path.join(this.artifactsHome(), region, endpointName.toLowerCase());
   }
 
   /**
@@ -68,7 +75,7 @@ export class FleetFactory {
     try {
       for (const variant of source.config.spec.ProductionVariants) {
         const state = states.find((s) => s.VariantName === variant.VariantName);
-        const { fleet, image } = await this.build(region, source, variant as unknown as Json, state, options.reuseArtifacts, log);
+        const { fleet, image } = await this.build(region, source, variant, state, options.reuseArtifacts, log);
         fleets.push(fleet);
         options.onBuilt?.(fleet);
         images.set(fleet.variantName, [image]);
@@ -86,23 +93,23 @@ export class FleetFactory {
   private async build(
     region: string,
     source: FleetSource,
-    variant: Json,
+    variant: VariantSpec,
     state: VariantState | undefined,
     reuseArtifacts: boolean,
     log: Logger,
   ): Promise<{ fleet: VariantFleet; image: DeployedImage }> {
-    const variantName = variant.VariantName as string;
-    const model = source.models[variant.ModelName as string];
-    const container = (model?.spec.PrimaryContainer ?? (model?.spec.Containers as Json[] | undefined)?.[0]) as Json | undefined;
+    const variantName = variant.VariantName;
+    const model = variant.ModelName === undefined ? undefined : source.models[variant.ModelName];
+    const container = model?.spec.PrimaryContainer ?? model?.spec.Containers?.[0];
     if (!model || !container) {
-      throw new StartupError(`Model ${variant.ModelName as string} of variant ${variantName} has no container.`);
+      throw new StartupError(`Model ${variant.ModelName ?? '(none)'} of variant ${variantName} has no container.`);
     }
-    if (Array.isArray(model.spec.Containers) && model.spec.Containers.length > 1) {
+    if (model.spec.Containers && model.spec.Containers.length > 1) {
       throw new StartupError(`Model ${model.name} has several containers; the emulator hosts single-container models.`);
     }
-    const image = await resolveImage(this.deps.docker, container.Image as string, log);
+    const image = await resolveImage(this.deps.docker, container.Image ?? '', log, this.deps.clock);
     const modelDir = await materializeModelData(
-      container.ModelDataUrl as string | undefined,
+      container.ModelDataUrl,
       this.artifactDir(region, source, variantName),
       this.deps.artifacts,
       // After a restart the endpoint keeps the artifacts it had, even if the source is gone since.
@@ -111,47 +118,45 @@ export class FleetFactory {
       throw new StartupError(err.message);
     });
     const startupSeconds =
-      (variant.ContainerStartupHealthCheckTimeoutInSeconds as number | undefined) ?? this.deps.config.startupTimeoutSeconds;
+      variant.ContainerStartupHealthCheckTimeoutInSeconds ?? this.deps.config.startupTimeoutSeconds;
     const spec: InstanceSpec = {
       endpointName: source.name,
       variantName,
       region,
-      image: container.Image as string,
-      environment: (container.Environment as Record<string, string> | undefined) ?? {},
+      image: container.Image ?? '',
+      environment: container.Environment ?? {},
       modelDir,
-      ...(variant.ServerlessConfig
-        ? serverlessCaps((variant.ServerlessConfig as Json).MemorySizeInMB as number)
-        : containerCaps(variant.InstanceType as string)),
+      ...(variant.ServerlessConfig ? serverlessCaps(variant.ServerlessConfig.MemorySizeInMB) : containerCaps(variant.InstanceType ?? '')),
       startupTimeoutMs: startupSeconds * 1000,
     };
     const fleet = variant.ServerlessConfig
-      ? this.serverless(region, source, variantName, { ...(variant.ServerlessConfig as Json), ...state?.DesiredServerlessConfig }, spec)
+      ? this.serverless(region, source, variantName, { ...variant.ServerlessConfig, ...state?.DesiredServerlessConfig }, spec)
       : new ProvisionedFleet(
           variantName,
-          { kind: 'instance', hourly: instanceHourlyPrice(variant.InstanceType as string) },
-          state?.DesiredInstanceCount ?? (variant.InitialInstanceCount as number),
+          { kind: 'instance', hourly: instanceHourlyPrice(variant.InstanceType ?? '') },
+          state?.DesiredInstanceCount ?? variant.InitialInstanceCount ?? 1,
           spec,
           this.deps.instanceEnv,
         );
     return { fleet, image };
   }
 
-  private serverless(region: string, source: FleetSource, variantName: string, sc: Json, spec: InstanceSpec): ServerlessFleet {
+  private serverless(region: string, source: FleetSource, variantName: string, sc: ServerlessSpec, spec: InstanceSpec): ServerlessFleet {
     const knobs = knobsFromTags(source.configTags ?? [], this.deps.store.tags.list(source.arn));
     const coldStartDelayMs = knobs.coldStartDelayMs ?? this.deps.config.coldStartDelayMs;
     const env = this.deps.instanceEnv;
     const metrics = this.deps.metrics;
     return new ServerlessFleet(
       variantName,
-      { kind: 'serverless', perSecond: serverlessPricePerSecond(sc.MemorySizeInMB as number) },
+      { kind: 'serverless', perSecond: serverlessPricePerSecond(sc.MemorySizeInMB) },
       {
-        maxConcurrency: sc.MaxConcurrency as number,
-        provisionedConcurrency: (sc.ProvisionedConcurrency as number | undefined) ?? 0,
+        maxConcurrency: sc.MaxConcurrency,
+        provisionedConcurrency: sc.ProvisionedConcurrency ?? 0,
         idleTimeoutMs: (knobs.idleTimeoutSeconds ?? this.deps.config.idleTimeoutSeconds) * 1000,
         containerConcurrency: this.deps.config.serverlessContainerConcurrency,
       },
       { create: (cold) => new ModelInstance({ ...spec, extraStartupDelayMs: cold ? coldStartDelayMs : 0 }, env) },
-      systemClock,
+      this.deps.clock,
       this.deps.log.child({ endpoint: source.name, variant: variantName, region }),
       {
         coldStart: (ms) => metrics?.coldStart(source.name, variantName, ms / 1000),

@@ -13,9 +13,14 @@ export interface VariantFleet {
   readonly variantName: string;
   /** Payload limit for this variant's requests (6 MB real-time, 4 MB serverless: docs/aws-contract.md §7). */
   readonly maxPayloadBytes: number;
-  /** Brings the fleet to its initial size; rejects with a StartupError if it cannot. */
+  /** Brings the fleet to its initial size; rejects with a StartupError if it cannot (and stops what it started). */
   start(): Promise<void>;
-  /** An instance to send one request to; waits while capacity is coming, rejects when there is none. */
+  /**
+   * An instance to send one request to; waits while capacity is coming.
+   * Rejects with NoCapacityError when there is none, ThrottledError beyond a
+   * serverless MaxConcurrency, ColdStartError when the container it waited for
+   * could not start, or the signal's reason when the caller gives up.
+   */
   acquire(signal: AbortSignal): Promise<Lease>;
   /**
    * A request could not reach the instance: find out why (for the error the
@@ -29,6 +34,8 @@ export interface VariantFleet {
   readonly billing: Billing;
   /** Requests in flight, MaxConcurrency (serverless) and containers by state, for the gauges. */
   stats(): FleetStats;
+  /** Resolves once no request is in flight (an event, not a poll), or after `timeoutMs`. */
+  untilIdle(timeoutMs?: number): Promise<void>;
   /** Ids of the containers that are up (ready or busy). */
   containerIds(): string[];
   stop(graceSeconds: number): Promise<void>;
@@ -38,4 +45,14 @@ export interface FleetStats {
   inFlight: number;
   maxConcurrency?: number;
   containers: { starting: number; ready: number; busy: number };
+}
+
+/**
+ * Takes a fleet out of service gently: waits for its requests in flight to
+ * finish (at most `idleTimeoutMs`), then stops its containers, each getting
+ * `graceSeconds` between SIGTERM and SIGKILL.
+ */
+export async function drainFleet(fleet: VariantFleet, idleTimeoutMs: number, graceSeconds: number): Promise<void> {
+  await fleet.untilIdle(idleTimeoutMs);
+  await fleet.stop(graceSeconds);
 }

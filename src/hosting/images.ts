@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import type { ContainerClient } from '../docker/container-client.js';
 import type { DeployedImage } from '../store/records.js';
-import { StartupError } from './model-instance.js';
+import type { Clock } from '../shared/clock.js';
+import { StartupError } from './errors.js';
 
 /**
  * Resolves a model's image before any container starts, pulling it when it
  * is not present (off the request path: docs/engine-design.md P15). The resolved form
  * is what DescribeEndpoint shows as DeployedImages.
  */
-export async function resolveImage(docker: ContainerClient, image: string, log: Logger): Promise<DeployedImage> {
+export async function resolveImage(docker: ContainerClient, image: string, log: Logger, clock: Clock): Promise<DeployedImage> {
   let info = await docker.imageInfo(image);
   if (!info) {
     log.info({ image }, 'image not present locally; pulling it');
@@ -16,8 +17,8 @@ export async function resolveImage(docker: ContainerClient, image: string, log: 
     try {
       await docker.pullImage(image, (line) => {
         // A progress line at most once a second: enough to show life, not a flood.
-        if (Date.now() - last > 1000) {
-          last = Date.now();
+        if (clock.now() - last > 1000) {
+          last = clock.now();
           log.info({ image, progress: line }, 'pulling image');
         }
       });
@@ -35,6 +36,6 @@ export async function resolveImage(docker: ContainerClient, image: string, log: 
   return {
     SpecifiedImage: image,
     ResolvedImage: info.repoDigests[0] ?? `${repo}@${info.id}`,
-    ResolutionTime: Date.now(),
+    ResolutionTime: clock.now(),
   };
 }

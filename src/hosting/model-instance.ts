@@ -3,7 +3,10 @@ import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import type { ContainerClient, ContainerExitEvent } from '../docker/container-client.js';
 import { containerName, labels } from '../docker/labels.js';
-import { sleep } from '../shared/clock.js';
+import { type Clock, sleepOn } from '../shared/clock.js';
+import { type ContainerRequest, type ContainerResponse, callContainer } from './container-call.js';
+import { ContainerExitedError, InstanceStoppedError, StartupError } from './errors.js';
+import { InFlightCounter } from './in-flight.js';
 import { ReadinessTimeout, waitForPing } from './readiness.js';
 
 /** How a container is started: the BYOC contract (docs/aws-contract.md §8.1). */
@@ -31,12 +34,10 @@ export interface InstanceEnv {
   poolConnections: number;
   /** Attach containers to this Docker network and dial them there (SME_DOCKER_NETWORK). */
   network?: string;
+  clock: Clock;
 }
 
 export type InstanceStatus = 'Starting' | 'Ready' | 'Stopping' | 'Stopped' | 'Failed';
-
-/** Why a container could not be brought up, in words a person can act on. */
-export class StartupError extends Error {}
 
 const MODEL_PORT = 8080;
 const LOG_LINES_IN_ERRORS = 20;
@@ -47,7 +48,8 @@ export class ModelInstance {
   status: InstanceStatus = 'Starting';
   containerId: string | undefined;
   pool: Pool | undefined;
-  inFlight = 0;
+  /** Requests holding this instance (a scale-in waits for them before the container goes). */
+  readonly requests: InFlightCounter;
   /** When the instance last finished a request (or became ready). */
   lastActivityAt = 0;
   /** Set once the container is known to have exited. */
@@ -62,12 +64,25 @@ export class ModelInstance {
     private readonly env: InstanceEnv,
   ) {
     this.log = env.log.child({ endpoint: spec.endpointName, variant: spec.variantName, instance: this.instanceId });
+    this.requests = new InFlightCounter(env.clock);
+  }
+
+  get inFlight(): number {
+    return this.requests.count;
+  }
+
+  /**
+   * One call to this instance's container (the body of the answer streams);
+   * rejects with InstanceStoppedError once the instance is stopping.
+   */
+  call(request: ContainerRequest): Promise<ContainerResponse> {
+    return this.pool ? callContainer(this.pool, request) : Promise.reject(new InstanceStoppedError());
   }
 
   /** Starts the container and resolves once /ping answers 200; throws StartupError otherwise. */
   async start(): Promise<void> {
     const { spec, env } = this;
-    const t0 = Date.now();
+    const t0 = env.clock.now();
     const started = await env.docker
       .run({
         name: containerName(spec.endpointName, spec.variantName, this.instanceId),
@@ -115,9 +130,9 @@ export class ModelInstance {
       }, () => undefined);
     }, 500);
     try {
-      await waitForPing(this.pool, { timeoutMs: spec.startupTimeoutMs, signal: this.exited.signal });
+      await waitForPing(this.pool, { timeoutMs: spec.startupTimeoutMs, signal: this.exited.signal, clock: env.clock });
       if (spec.extraStartupDelayMs) {
-        await sleep(spec.extraStartupDelayMs, this.exited.signal);
+        await sleepOn(env.clock, spec.extraStartupDelayMs, this.exited.signal);
       }
     } catch (err) {
       this.status = 'Failed';
@@ -126,8 +141,8 @@ export class ModelInstance {
       clearInterval(watchdog);
     }
     this.status = 'Ready';
-    this.lastActivityAt = Date.now();
-    this.log.info({ ms: Date.now() - t0 }, 'container ready');
+    this.lastActivityAt = env.clock.now();
+    this.log.info({ ms: env.clock.now() - t0 }, 'container ready');
   }
 
   private async startupFailure(err: unknown): Promise<StartupError> {
@@ -183,10 +198,11 @@ export class ModelInstance {
     if (!this.containerId) {
       return { dead: true, detail: 'the container is gone' };
     }
-    const deadline = Date.now() + 1000;
+    const { clock } = this.env;
+    const deadline = clock.now() + 1000;
     let state = await this.env.docker.state(this.containerId).catch(() => undefined);
-    while (state?.running && Date.now() < deadline) {
-      await sleep(25);
+    while (state?.running && clock.now() < deadline) {
+      await sleepOn(clock, 25);
       state = await this.env.docker.state(this.containerId).catch(() => undefined);
     }
     if (state?.running) {
@@ -209,7 +225,23 @@ export class ModelInstance {
     if (this.status === 'Ready' || this.status === 'Starting') {
       this.status = 'Failed';
     }
-    this.exited.abort(new StartupError('container exited'));
+    this.exited.abort(new ContainerExitedError('container exited'));
+  }
+
+  /**
+   * A container that was lost (it died, or stopped answering): logs why and
+   * its last lines (a removed container's logs are gone), then removes it.
+   */
+  retire(why: string): void {
+    this.log.warn({ why }, 'container lost; removing it');
+    void this.lastLogLines()
+      .catch(() => '')
+      .then((tail) => {
+        if (tail) {
+          this.log.warn({ logs: tail }, 'last log lines of the lost container');
+        }
+        return this.stop(0);
+      });
   }
 
   /** Stops and removes the container. Safe to call more than once. */
@@ -218,7 +250,7 @@ export class ModelInstance {
       return;
     }
     this.status = 'Stopping';
-    this.exited.abort(new StartupError('instance stopped'));
+    this.exited.abort(new InstanceStoppedError('instance stopped'));
     const pool = this.pool;
     this.pool = undefined;
     this.stopFollowing();
@@ -230,16 +262,5 @@ export class ModelInstance {
     }
     this.status = 'Stopped';
     this.log.info('container removed');
-  }
-}
-
-/**
- * Waits until no request is in flight (polled every 20 ms: requests end on
- * their own, bounded by the invocation timeout), or until `timeoutMs` passes.
- */
-export async function untilIdle(inFlight: () => number, timeoutMs = Number.POSITIVE_INFINITY): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (inFlight() > 0 && Date.now() < deadline) {
-    await sleep(20);
   }
 }

@@ -1,12 +1,19 @@
 import type { Logger } from 'pino';
 import type { ContainerExitEvent } from '../docker/container-client.js';
-import { AwsError } from '../protocol/aws-error.js';
+import { sleepOn } from '../shared/clock.js';
+import { Backoff } from './backoff.js';
+import { NoCapacityError } from './errors.js';
 import type { FleetStats, Lease, VariantFleet } from './fleet.js';
+import { containerExitedIn, diagnoseUnreachable, startAllOrUndo } from './fleet-instances.js';
+import { InFlightCounter } from './in-flight.js';
+import { type InstanceEnv, type InstanceSpec, ModelInstance } from './model-instance.js';
 import type { Billing } from './pricing.js';
-import { type InstanceEnv, type InstanceSpec, ModelInstance, untilIdle } from './model-instance.js';
 
 /** InvokeEndpoint's real-time payload limit: 6 MiB (docs/aws-contract.md §7). */
 export const REALTIME_MAX_PAYLOAD = 6_291_456;
+
+/** Seconds a scaled-in instance gets between SIGTERM and SIGKILL, once its requests are done. */
+const SCALE_IN_GRACE_SECONDS = 5;
 
 /**
  * A provisioned variant: InitialInstanceCount containers, kept at that count.
@@ -17,6 +24,8 @@ export class ProvisionedFleet implements VariantFleet {
   readonly maxPayloadBytes = REALTIME_MAX_PAYLOAD;
   private readonly instances: ModelInstance[] = [];
   private readonly replacements = new Set<Promise<void>>();
+  private readonly requests: InFlightCounter;
+  private readonly backoff = new Backoff();
   private next = 0;
   private stopped = false;
   private readonly log: Logger;
@@ -29,17 +38,21 @@ export class ProvisionedFleet implements VariantFleet {
     private readonly env: InstanceEnv,
   ) {
     this.log = env.log.child({ endpoint: spec.endpointName, variant: variantName });
+    this.requests = new InFlightCounter(env.clock);
   }
 
   async start(): Promise<void> {
-    const starting = Array.from({ length: this.count }, () => new ModelInstance(this.spec, this.env));
-    this.instances.push(...starting);
-    const results = await Promise.allSettled(starting.map((i) => i.start()));
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) {
-      await this.stop(0);
-      throw failure.reason;
-    }
+    const starting = this.add(this.count);
+    await startAllOrUndo(
+      starting.map((i) => i.start()),
+      () => this.stop(0),
+    );
+  }
+
+  private add(n: number): ModelInstance[] {
+    const added = Array.from({ length: n }, () => new ModelInstance(this.spec, this.env));
+    this.instances.push(...added);
+    return added;
   }
 
   /**
@@ -51,17 +64,17 @@ export class ProvisionedFleet implements VariantFleet {
     const live = this.instances.filter((i) => i.status === 'Ready' || i.status === 'Starting');
     this.count = count;
     if (count > live.length) {
-      const added = Array.from({ length: count - live.length }, () => new ModelInstance(this.spec, this.env));
-      this.instances.push(...added);
-      const results = await Promise.allSettled(added.map((i) => i.start()));
-      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failure) {
-        for (const i of added) {
-          this.forget(i);
-        }
-        await Promise.all(added.map((i) => i.stop(0)));
-        throw failure.reason;
-      }
+      const added = this.add(count - live.length);
+      await startAllOrUndo(
+        added.map((i) => i.start()),
+        () =>
+          Promise.all(
+            added.map((i) => {
+              this.forget(i);
+              return i.stop(0);
+            }),
+          ),
+      );
       this.log.info({ instances: count }, 'variant scaled out');
     } else if (count < live.length) {
       // The least busy go first; they leave the rotation at once and stop when idle.
@@ -71,8 +84,8 @@ export class ProvisionedFleet implements VariantFleet {
       }
       await Promise.all(
         leaving.map(async (i) => {
-          await untilIdle(() => i.inFlight);
-          await i.stop(5);
+          await i.requests.untilIdle();
+          await i.stop(SCALE_IN_GRACE_SECONDS);
         }),
       );
       this.log.info({ instances: count }, 'variant scaled in');
@@ -90,98 +103,84 @@ export class ProvisionedFleet implements VariantFleet {
     for (;;) {
       const ready = this.instances.filter((i) => i.status === 'Ready');
       if (ready.length > 0) {
-        const instance = ready[this.next++ % ready.length]!;
-        instance.inFlight++;
-        return {
-          instance,
-          release: () => {
-            instance.inFlight--;
-            instance.lastActivityAt = Date.now();
-          },
-        };
+        return this.lease(ready[this.next++ % ready.length]!);
       }
       if (this.stopped || this.replacements.size === 0) {
-        throw new AwsError('ServiceUnavailable', `No instance of variant ${this.variantName} is available.`, {
-          status: 503,
-        });
+        throw new NoCapacityError(`No instance of variant ${this.variantName} is available.`);
       }
       // Every instance is down and replacements are starting: wait for one.
-      await Promise.race([...this.replacements, abortPromise(signal)]);
+      await untilOneSettles([...this.replacements], signal);
     }
   }
 
-  async reportUnreachable(instance: ModelInstance, transportError: string): Promise<string> {
-    const { dead, detail } = await instance.diagnose(transportError);
-    if (dead && instance.status !== 'Stopping' && instance.status !== 'Stopped') {
-      this.replace(instance, detail);
-    }
-    return detail;
+  private lease(instance: ModelInstance): Lease {
+    instance.requests.enter();
+    this.requests.enter();
+    return {
+      instance,
+      release: () => {
+        instance.requests.leave();
+        this.requests.leave();
+        instance.lastActivityAt = this.env.clock.now();
+      },
+    };
+  }
+
+  reportUnreachable(instance: ModelInstance, transportError: string): Promise<string> {
+    return diagnoseUnreachable(instance, transportError, (why) => this.replace(instance, why));
   }
 
   containerExited(event: ContainerExitEvent): boolean {
     const instance = this.instances.find((i) => i.containerId === event.id);
-    if (!instance) {
-      return false;
-    }
-    const wasReady = instance.status === 'Ready';
-    instance.markExited(event);
-    if (wasReady && !event.oom) {
-      this.replace(instance, `container exited with code ${event.exitCode ?? 'unknown'}`);
-    }
-    return true;
+    return containerExitedIn(instance, event, (why) => this.replace(instance!, why));
   }
 
-  /** Removes a dead instance and starts another in its place (retrying with back-off). */
-  private replace(dead: ModelInstance, why: string): void {
-    if (!this.instances.includes(dead) || this.stopped) {
+  /** Removes a lost instance and starts another in its place (retrying with back-off). */
+  private replace(lost: ModelInstance, why: string): void {
+    if (!this.instances.includes(lost) || this.stopped) {
       return;
     }
-    this.forget(dead);
-    dead.log.warn({ why }, 'instance down; replacing it');
-    void dead.lastLogLines().then((tail) => {
-      if (tail) {
-        dead.log.warn({ logs: tail }, 'last log lines of the failed container');
-      }
-      return dead.stop(0);
-    });
-    const replacement = this.startReplacement(1).finally(() => this.replacements.delete(replacement));
+    this.forget(lost);
+    lost.retire(why);
+    const replacement = this.startReplacement().finally(() => this.replacements.delete(replacement));
     this.replacements.add(replacement);
   }
 
-  private async startReplacement(attempt: number): Promise<void> {
-    if (this.stopped) {
-      return;
-    }
-    const instance = new ModelInstance(this.spec, this.env);
-    this.instances.push(instance);
-    try {
-      await instance.start();
-      this.log.info({ instance: instance.instanceId }, 'replacement instance ready');
-    } catch (err) {
-      this.forget(instance);
-      await instance.stop(0);
-      if (this.stopped) {
+  private async startReplacement(): Promise<void> {
+    while (!this.stopped) {
+      const [instance] = this.add(1);
+      try {
+        await instance!.start();
+        this.backoff.reset();
+        this.log.info({ instance: instance!.instanceId }, 'replacement instance ready');
         return;
+      } catch (err) {
+        this.forget(instance!);
+        await instance!.stop(0);
+        if (this.stopped) {
+          return;
+        }
+        const delay = this.backoff.next();
+        this.log.error({ err: (err as Error).message, retryInMs: delay }, 'replacement instance failed to start');
+        await sleepOn(this.env.clock, delay);
       }
-      this.log.error({ err: (err as Error).message, attempt }, 'replacement instance failed to start');
-      // Back off so that a crash-looping image does not hammer Docker (docs/engine-design.md P7).
-      await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
-      return this.startReplacement(attempt + 1);
     }
   }
 
   stats(): FleetStats {
-    let inFlight = 0;
     let busy = 0;
     let starting = 0;
     let ready = 0;
     for (const i of this.instances) {
-      inFlight += i.inFlight;
       busy += i.inFlight > 0 ? 1 : 0;
       starting += i.status === 'Starting' ? 1 : 0;
       ready += i.status === 'Ready' ? 1 : 0;
     }
-    return { inFlight, containers: { starting, ready, busy } };
+    return { inFlight: this.requests.count, containers: { starting, ready, busy } };
+  }
+
+  untilIdle(timeoutMs?: number): Promise<void> {
+    return this.requests.untilIdle(timeoutMs);
   }
 
   containerIds(): string[] {
@@ -199,10 +198,18 @@ export class ProvisionedFleet implements VariantFleet {
   }
 }
 
-/** Rejects when the signal aborts; never settles otherwise. */
-export function abortPromise(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    signal.throwIfAborted();
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+/** Waits until one of `promises` settles (whichever way), or rejects when the signal aborts. */
+function untilOneSettles(promises: Promise<unknown>[], signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    for (const p of promises) {
+      p.then(settle, settle);
+    }
   });
 }

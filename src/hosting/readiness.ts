@@ -1,5 +1,5 @@
 import type { Pool } from 'undici';
-import { sleep } from '../shared/clock.js';
+import { type Clock, sleepOn } from '../shared/clock.js';
 
 /**
  * Readiness is an HTTP 200 from GET /ping (docs/aws-contract.md §8.1), polled fast so that
@@ -12,15 +12,17 @@ export interface ReadinessOptions {
   timeoutMs: number;
   /** Aborted when the container exits: no need to wait for the timeout. */
   signal: AbortSignal;
+  clock: Clock;
 }
 
 export class ReadinessTimeout extends Error {}
 
 export async function waitForPing(pool: Pool, opts: ReadinessOptions): Promise<void> {
-  const deadline = Date.now() + opts.timeoutMs;
-  const started = Date.now();
+  const { clock } = opts;
+  const started = clock.now();
+  const deadline = started + opts.timeoutMs;
   let lastProblem = 'no answer yet';
-  while (Date.now() < deadline) {
+  while (clock.now() < deadline) {
     opts.signal.throwIfAborted();
     try {
       const res = await pool.request({
@@ -39,8 +41,8 @@ export async function waitForPing(pool: Pool, opts: ReadinessOptions): Promise<v
       opts.signal.throwIfAborted();
       lastProblem = (err as Error).message;
     }
-    const elapsed = Date.now() - started;
-    await sleep(elapsed < 1000 ? 10 : Math.min(100, 10 + elapsed / 20), opts.signal);
+    const elapsed = clock.now() - started;
+    await sleepOn(clock, elapsed < 1000 ? 10 : Math.min(100, 10 + elapsed / 20), opts.signal);
   }
   throw new ReadinessTimeout(`last probe: ${lastProblem}`);
 }

@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
 import type { ContainerExitEvent } from '../docker/container-client.js';
-import { serviceUnavailable, throttlingException } from '../protocol/wire-errors.js';
 import type { Clock } from '../shared/clock.js';
+import { Backoff } from './backoff.js';
+import { ColdStartError, NoCapacityError, ThrottledError } from './errors.js';
 import type { FleetStats, Lease, VariantFleet } from './fleet.js';
-import type { Billing } from './pricing.js';
+import { containerExitedIn, diagnoseUnreachable, startAllOrUndo } from './fleet-instances.js';
+import { InFlightCounter } from './in-flight.js';
 import type { ModelInstance } from './model-instance.js';
+import type { Billing } from './pricing.js';
 
 /** Serverless request and response payloads are limited to 4 MB (docs/aws-contract.md §7). */
 export const SERVERLESS_MAX_PAYLOAD = 4_194_304;
@@ -27,16 +30,6 @@ export interface InstanceFactory {
 export interface ServerlessObserver {
   coldStart?(setupMs: number): void;
   throttled?(): void;
-}
-
-/** A cold start that failed, for the requests that waited on it. */
-export class ColdStartError extends Error {
-  constructor(
-    message: string,
-    readonly instanceId: string,
-  ) {
-    super(message);
-  }
 }
 
 type MemberState = 'starting' | 'ready' | 'draining';
@@ -62,7 +55,7 @@ interface Member {
 /**
  * A serverless variant (docs/engine-design.md §0, docs/aws-contract.md §4.3 and §7):
  * - admission: at most MaxConcurrency requests in flight; one more is
- *   throttled at once with ThrottlingException (400), never queued;
+ *   throttled at once (ThrottledError), never queued;
  * - scale from zero: a request that finds no free container joins a starting
  *   one or starts one (one start per needed container, never a herd) and
  *   waits until it answers /ping (plus any injected delay);
@@ -74,10 +67,11 @@ interface Member {
 export class ServerlessFleet implements VariantFleet {
   readonly maxPayloadBytes = SERVERLESS_MAX_PAYLOAD;
   private readonly members: Member[] = [];
-  private admitted = 0;
+  /** Requests admitted: leased, or waiting on a cold start. */
+  private readonly admitted: InFlightCounter;
   private stopped = false;
-  /** Failed starts of provisioned containers in a row, for the back-off before the next one. */
-  private provisionedFailures = 0;
+  /** Failed starts of provisioned containers in a row set the wait before the next one. */
+  private readonly backoff = new Backoff();
 
   constructor(
     readonly variantName: string,
@@ -87,16 +81,16 @@ export class ServerlessFleet implements VariantFleet {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly observer: ServerlessObserver = {},
-  ) {}
+  ) {
+    this.admitted = new InFlightCounter(clock);
+  }
 
   async start(): Promise<void> {
     const provisioned = Array.from({ length: this.settings.provisionedConcurrency }, () => this.launch(true));
-    const results = await Promise.allSettled(provisioned.map((m) => m.ready));
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) {
-      await this.stop(0);
-      throw failure.reason;
-    }
+    await startAllOrUndo(
+      provisioned.map((m) => m.ready),
+      () => this.stop(0),
+    );
   }
 
   /**
@@ -123,14 +117,14 @@ export class ServerlessFleet implements VariantFleet {
 
   async acquire(signal: AbortSignal): Promise<Lease> {
     if (this.stopped) {
-      throw serviceUnavailable(`Variant ${this.variantName} is shutting down.`);
+      throw new NoCapacityError(`Variant ${this.variantName} is shutting down.`);
     }
-    if (this.admitted >= this.settings.maxConcurrency) {
+    if (this.admitted.count >= this.settings.maxConcurrency) {
       this.observer.throttled?.();
-      // SageMaker throttles beyond MaxConcurrency at once, HTTP 400 (docs/aws-contract.md §3.4, §7).
-      throw throttlingException(`Rate exceeded: variant ${this.variantName} already has MaxConcurrency (${this.settings.maxConcurrency}) requests in flight.`);
+      // SageMaker throttles beyond MaxConcurrency at once, never queues (docs/aws-contract.md §3.4, §7).
+      throw new ThrottledError(this.variantName, this.settings.maxConcurrency);
     }
-    this.admitted++;
+    this.admitted.enter();
     try {
       const ready = this.freeReadyMember();
       if (ready) {
@@ -141,7 +135,7 @@ export class ServerlessFleet implements VariantFleet {
       );
       return await this.wait(joinable ?? this.launch(false).member, signal);
     } catch (err) {
-      this.admitted--;
+      this.admitted.leave();
       throw err;
     }
   }
@@ -173,7 +167,7 @@ export class ServerlessFleet implements VariantFleet {
         }
         released = true;
         m.busy--;
-        this.admitted--;
+        this.admitted.leave();
         m.lastActivityAt = this.clock.now();
         this.freed(m);
       },
@@ -222,7 +216,7 @@ export class ServerlessFleet implements VariantFleet {
         member.state = 'ready';
         member.lastActivityAt = this.clock.now();
         if (provisioned) {
-          this.provisionedFailures = 0;
+          this.backoff.reset();
         } else {
           this.observer.coldStart?.(this.clock.now() - t0);
         }
@@ -240,7 +234,7 @@ export class ServerlessFleet implements VariantFleet {
         void instance.stop(0);
         if (provisioned && !this.stopped) {
           // A replacement of a lost provisioned container: try again, backing off (docs/engine-design.md P7, P12).
-          const delay = Math.min(30_000, 500 * 2 ** this.provisionedFailures++);
+          const delay = this.backoff.next();
           this.log.error({ err: err.message, retryInMs: delay }, 'provisioned container failed to start');
           this.clock.setTimeout(() => {
             if (!this.stopped) {
@@ -309,40 +303,23 @@ export class ServerlessFleet implements VariantFleet {
     }
   }
 
-  async reportUnreachable(instance: ModelInstance, transportError: string): Promise<string> {
-    const { dead, detail } = await instance.diagnose(transportError);
-    const m = this.members.find((x) => x.instance === instance);
-    if (dead && m) {
-      this.lost(m, detail);
-    }
-    return detail;
+  reportUnreachable(instance: ModelInstance, transportError: string): Promise<string> {
+    return diagnoseUnreachable(instance, transportError, (why) => this.lost(instance, why));
   }
 
   containerExited(event: ContainerExitEvent): boolean {
     const m = this.members.find((x) => x.instance.containerId === event.id);
-    if (!m) {
-      return false;
-    }
-    m.instance.markExited(event);
-    if (m.state === 'ready' && !event.oom) {
-      this.lost(m, `container exited with code ${event.exitCode ?? 'unknown'}`);
-    }
-    return true;
+    return containerExitedIn(m?.instance, event, (why) => this.lost(m!.instance, why));
   }
 
   /** A ready container died: forget it (the next request gets a fresh one) and refill the provisioned floor. */
-  private lost(m: Member, why: string): void {
-    if (m.state !== 'ready') {
+  private lost(instance: ModelInstance, why: string): void {
+    const m = this.members.find((x) => x.instance === instance);
+    if (m?.state !== 'ready') {
       return;
     }
     this.remove(m);
-    m.instance.log.warn({ why }, 'serverless container lost');
-    void m.instance.lastLogLines().then((tail) => {
-      if (tail) {
-        m.instance.log.warn({ logs: tail }, 'last log lines of the lost container');
-      }
-      return m.instance.stop(0);
-    });
+    instance.retire(why);
     if (m.provisioned && !this.stopped) {
       this.launch(true);
     }
@@ -354,6 +331,10 @@ export class ServerlessFleet implements VariantFleet {
 
   instanceCount(): number {
     return this.members.filter((m) => m.state === 'ready').length;
+  }
+
+  untilIdle(timeoutMs?: number): Promise<void> {
+    return this.admitted.untilIdle(timeoutMs);
   }
 
   stats(): FleetStats {
@@ -371,14 +352,14 @@ export class ServerlessFleet implements VariantFleet {
       starting: this.members.filter((m) => m.state === 'starting').length,
       ready: this.members.filter((m) => m.state === 'ready').length,
       busy: this.members.filter((m) => m.busy > 0).length,
-      admitted: this.admitted,
+      admitted: this.admitted.count,
     };
   }
 
   async stop(graceSeconds: number): Promise<void> {
     this.stopped = true;
     const all = this.members.splice(0);
-    const gone = serviceUnavailable(`Variant ${this.variantName} was stopped.`);
+    const gone = new NoCapacityError(`Variant ${this.variantName} was stopped.`);
     for (const m of all) {
       m.state = 'draining';
       m.idleTimer?.cancel();

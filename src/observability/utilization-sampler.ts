@@ -11,6 +11,8 @@ export class UtilizationSampler {
   private timer: NodeJS.Timeout | undefined;
   private previous = new Map<string, ContainerStats>();
   private running = false;
+  /** Set by stop(): a sample still in flight then schedules no next one. */
+  private stopped = true;
 
   constructor(
     private readonly docker: ContainerClient,
@@ -20,8 +22,12 @@ export class UtilizationSampler {
   ) {}
 
   start(): void {
+    this.stopped = false;
     // A chained timeout, not an interval: a slow Docker never makes samples pile up.
     const tick = () => {
+      if (this.stopped) {
+        return;
+      }
       this.timer = setTimeout(() => void this.sample().finally(tick), this.intervalMs);
       this.timer.unref();
     };
@@ -29,7 +35,9 @@ export class UtilizationSampler {
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   async sample(): Promise<void> {

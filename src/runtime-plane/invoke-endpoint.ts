@@ -1,15 +1,15 @@
-import { containerUnreachable, endpointNotFound, invocationTimedOut, modelError, payloadTooLarge, type ModelErrorSite, validationError } from '../protocol/wire-errors.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { errors as undiciErrors } from 'undici';
-import { AwsError } from '../protocol/aws-error.js';
-import type { Hosting } from '../hosting/hosting.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { ContainerResponse } from '../hosting/container-call.js';
+import { ContainerCallTimeoutError, ContainerUnreachableError, InstanceStoppedError } from '../hosting/errors.js';
 import type { Lease, VariantFleet } from '../hosting/fleet.js';
+import type { Hosting } from '../hosting/hosting.js';
 import { serverlessInvocationCost } from '../hosting/pricing.js';
-import { ColdStartError } from '../hosting/serverless-fleet.js';
-import { type ContainerAnswer, callContainer } from './container-call.js';
+import type { Metrics } from '../observability/metrics.js';
+import { endpointNotFound, modelError, payloadTooLarge, validationError } from '../protocol/wire-errors.js';
+import { limitBytes } from './payload-limit.js';
+import { type InvocationSite, wireError } from './wire-mapping.js';
 
 export interface InvokeDeps {
   hosting: Hosting;
@@ -40,13 +40,25 @@ const FORWARDED_HEADERS = [
 /** An endpoint serves while InService and while an update runs beside its live fleet (docs/aws-contract.md §4.4). */
 const SERVING = new Set(['InService', 'Updating']);
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
+/** The longest container error body kept for ModelError's OriginalMessage. */
+const MAX_ERROR_BODY = 64 * 1024;
 
 /**
  * InvokeEndpoint (`POST /endpoints/{name}/invocations`), kept off Express:
  * no body parsing, the body streamed to the container and back through the
  * container's keep-alive pool (docs/architecture.md, "the hot path").
+ * Hosting's domain errors become wire errors in one place (wire-mapping.ts).
  */
 export async function invokeEndpoint(deps: InvokeDeps, r: InvokeRequest): Promise<void> {
+  const site: InvocationSite = { region: r.region, accountId: deps.accountId, endpointName: r.endpointName };
+  try {
+    await invoke(deps, r, site);
+  } catch (err) {
+    throw wireError(err, site);
+  }
+}
+
+async function invoke(deps: InvokeDeps, r: InvokeRequest, site: InvocationSite): Promise<void> {
   const started = performance.now();
   const { req, res, endpointName } = r;
   if (endpointName.length > 63 || !ENDPOINT_NAME.test(endpointName)) {
@@ -59,18 +71,15 @@ export async function invokeEndpoint(deps: InvokeDeps, r: InvokeRequest): Promis
     throw endpointNotFound(endpointName, deps.accountId);
   }
   if (!SERVING.has(deployment.status)) {
-    throw validationError(
-      `Endpoint ${endpointName} of account ${deps.accountId} is not in service (its status is ${deployment.status}).`,
-    );
+    throw validationError(`Endpoint ${endpointName} of account ${deps.accountId} is not in service (its status is ${deployment.status}).`);
   }
   // A restored endpoint is InService before its fleets are built: wait for them, then look again.
   await deployment.ready;
   if (!SERVING.has(deployment.status)) {
-    throw validationError(
-      `Endpoint ${endpointName} of account ${deps.accountId} is not in service (its status is ${deployment.status}).`,
-    );
+    throw validationError(`Endpoint ${endpointName} of account ${deps.accountId} is not in service (its status is ${deployment.status}).`);
   }
   const fleet = deployment.pickFleet(headerValue(req, 'x-amzn-sagemaker-target-variant'));
+  site.variantName = fleet.variantName;
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > fleet.maxPayloadBytes) {
     res.setHeader('Connection', 'close');
@@ -85,19 +94,15 @@ export async function invokeEndpoint(deps: InvokeDeps, r: InvokeRequest): Promis
     }
   };
   res.once('close', onClose);
-  const lease = await fleet.acquire(abort.signal).catch((err: unknown) => {
-    res.off('close', onClose);
-    if (err instanceof ColdStartError) {
-      // The container this request waited for could not start (docs/aws-contract.md §3.4: a model failure).
-      throw modelError(
-        { region: r.region, accountId: deps.accountId, endpointName, variantName: fleet.variantName, instanceId: err.instanceId },
-        0,
-        `The container for this request failed to start: ${err.message}`,
-      );
-    }
-    throw err;
-  });
+  let lease: Lease;
   try {
+    lease = await fleet.acquire(abort.signal);
+  } catch (err) {
+    res.off('close', onClose);
+    throw err;
+  }
+  try {
+    site.instanceId = lease.instance.instanceId;
     await forward(deps, r, fleet, lease, abort.signal, Number.isNaN(declared), started);
   } finally {
     lease.release();
@@ -116,13 +121,6 @@ async function forward(
 ): Promise<void> {
   const { req, res } = r;
   const instance = lease.instance;
-  const site: ModelErrorSite = {
-    region: r.region,
-    accountId: deps.accountId,
-    endpointName: r.endpointName,
-    variantName: fleet.variantName,
-    instanceId: instance.instanceId,
-  };
   const headers: Record<string, string> = {};
   for (const h of FORWARDED_HEADERS) {
     const v = headerValue(req, h);
@@ -132,10 +130,6 @@ async function forward(
   }
   if (!unknownLength) {
     headers['content-length'] = String(req.headers['content-length']);
-  }
-  const pool = instance.pool;
-  if (!pool) {
-    throw containerUnreachable(site, 'the instance was stopped');
   }
   // Metrics count a request where CloudWatch does: once it was sent to the model (docs/aws-contract.md §9.1).
   const modelStarted = performance.now();
@@ -155,80 +149,95 @@ async function forward(
       deps.metrics.addCost(r.endpointName, fleet.variantName, serverlessInvocationCost(modelSeconds, fleet.billing.perSecond));
     }
   };
-  let answer: ContainerAnswer;
+  let answer: ContainerResponse;
+  let errorText: string | undefined;
   try {
-    answer = await callContainer(pool, res, {
+    answer = await instance.call({
+      method: 'POST',
+      path: '/invocations',
       headers,
       body: unknownLength ? req.pipe(limitBytes(fleet.maxPayloadBytes)) : req,
       timeoutMs: deps.invocationTimeoutMs,
       signal,
-      onSuccess: (h) => {
-        res.statusCode = 200;
-        res.setHeader('Content-Type', String(h['content-type'] ?? 'application/octet-stream'));
-        res.setHeader('x-Amzn-Invoked-Production-Variant', fleet.variantName);
-        const custom = h['x-amzn-sagemaker-custom-attributes'];
-        if (custom !== undefined) {
-          res.setHeader('X-Amzn-SageMaker-Custom-Attributes', String(custom));
-        }
-        if (h['content-length'] !== undefined) {
-          res.setHeader('Content-Length', String(h['content-length']));
-        }
-      },
     });
-  } catch (err) {
-    if (res.headersSent) {
-      // The answer broke off midway: nothing to do but cut the client's connection too.
-      record(200, true);
-      r.log().warn({ err: (err as Error).message }, 'response stream from the container broke');
-      res.destroy();
-      return;
+    if (answer.status < 200 || answer.status >= 300) {
+      errorText = await readUpTo(answer.body, MAX_ERROR_BODY);
     }
-    const mapped = await mapTransportError(err, site, (transportError) => fleet.reportUnreachable(instance, transportError));
-    if (mapped instanceof AwsError && mapped.code === 'ModelError') {
+  } catch (err) {
+    if (err instanceof ContainerCallTimeoutError || err instanceof InstanceStoppedError || err instanceof ContainerUnreachableError) {
+      // Each is a ModelError on the wire: the request reached the model's side and failed there.
       record(0, false);
     }
-    throw mapped;
+    if (err instanceof ContainerUnreachableError) {
+      // Find out why (an exit, an OOM kill) for OriginalMessage; a dead instance is replaced.
+      throw new ContainerUnreachableError(await fleet.reportUnreachable(instance, err.transportError));
+    }
+    throw err;
   }
-  if (answer.kind === 'error') {
+  if (errorText !== undefined) {
     record(answer.status, true);
-    throw modelError(site, answer.status, answer.body);
+    const site = { region: r.region, accountId: deps.accountId, endpointName: r.endpointName, variantName: fleet.variantName, instanceId: instance.instanceId };
+    throw modelError(site, answer.status, errorText);
+  }
+  res.statusCode = 200;
+  res.setHeader('Content-Type', String(answer.headers['content-type'] ?? 'application/octet-stream'));
+  res.setHeader('x-Amzn-Invoked-Production-Variant', fleet.variantName);
+  const custom = answer.headers['x-amzn-sagemaker-custom-attributes'];
+  if (custom !== undefined) {
+    res.setHeader('X-Amzn-SageMaker-Custom-Attributes', String(custom));
+  }
+  if (answer.headers['content-length'] !== undefined) {
+    res.setHeader('Content-Length', String(answer.headers['content-length']));
+  }
+  try {
+    await relay(answer.body, res);
+  } catch (err) {
+    // The answer broke off midway: nothing to do but cut the client's connection too.
+    record(200, true);
+    r.log().warn({ err: (err as Error).message }, 'response stream from the container broke');
+    res.destroy();
+    return;
   }
   record(200, true);
 }
 
-async function mapTransportError(
-  err: unknown,
-  site: ModelErrorSite,
-  investigate: (transportError: string) => Promise<string>,
-): Promise<Error> {
-  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
-    return invocationTimedOut(site);
-  }
-  if (err instanceof PayloadLimitError) {
-    return payloadTooLarge(err.limit);
-  }
-  if ((err as Error).name === 'AbortError' || err instanceof undiciErrors.RequestAbortedError) {
-    return err as Error;
-  }
-  const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-  return containerUnreachable(site, await investigate(code));
-}
-
-class PayloadLimitError extends Error {
-  constructor(readonly limit: number) {
-    super(`payload over ${limit} bytes`);
-  }
-}
-
-/** A body without Content-Length (chunked) is counted as it streams. */
-function limitBytes(limit: number): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      seen += chunk.length;
-      cb(seen > limit ? new PayloadLimitError(limit) : null, chunk);
-    },
+/**
+ * Streams the container's answer to the client with backpressure: the body
+ * pauses (and with it the container's socket) while the client's buffer is
+ * full. Rejects if the answer breaks off before its end.
+ */
+function relay(body: Readable, res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    body.on('data', (chunk: Buffer) => {
+      if (!res.write(chunk)) {
+        body.pause();
+      }
+    });
+    res.on('drain', () => body.resume());
+    body.once('end', () => {
+      res.end();
+      resolve();
+    });
+    body.once('error', reject);
+    body.once('close', () => {
+      if (!body.readableEnded) {
+        reject(new Error('the answer stopped before its end'));
+      }
+    });
   });
+}
+
+/** Reads a body to its end, keeping its first `limit` bytes as text. */
+async function readUpTo(body: Readable, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < limit) {
+      chunks.push(chunk as Buffer);
+    }
+    size += (chunk as Buffer).length;
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -13,19 +13,20 @@ export const systemClock: Clock = {
   },
 };
 
-export const sleep = (ms: number, signal?: AbortSignal) =>
+/** Waits `ms` on the given clock (a fake clock's sleeps end when the test advances it); rejects when `signal` aborts. */
+export const sleepOn = (clock: Clock, ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
       return;
     }
-    const t = setTimeout(() => {
+    const onAbort = () => {
+      timer.cancel();
+      reject(signal?.reason);
+    };
+    const timer = clock.setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
     signal?.addEventListener('abort', onAbort, { once: true });
   });

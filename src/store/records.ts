@@ -27,6 +27,12 @@ export interface ModelRecord {
 /** The CreateEndpointConfig input without its name and tags, variants with their defaults filled in. */
 export type EndpointConfigSpec = Omit<CreateEndpointConfigInput, 'EndpointConfigName' | 'Tags'>;
 
+/** One production variant of a config, as the user gave it (with InitialVariantWeight filled in). */
+export type VariantSpec = EndpointConfigSpec['ProductionVariants'][number];
+
+/** A variant's serverless settings. */
+export type ServerlessSpec = NonNullable<VariantSpec['ServerlessConfig']>;
+
 export interface EndpointConfigRecord {
   name: string;
   arn: string;

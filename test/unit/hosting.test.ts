@@ -21,6 +21,7 @@ import { containerCaps } from '../../src/hosting/instance-types.js';
 import { AwsError } from '../../src/protocol/aws-error.js';
 import { openDatabase } from '../../src/store/database.js';
 import type { EndpointRecord } from '../../src/store/records.js';
+import { systemClock } from '../../src/shared/clock.js';
 import { Store } from '../../src/store/store.js';
 import { DEFAULT_LOGS, FakeDocker, type FakeImage } from '../helpers/fake-docker.js';
 
@@ -70,7 +71,7 @@ function restart(prev: Harness, docker: FakeDocker): Harness {
 function build(dir: string, config: Config, docker: FakeDocker): Harness {
   const store = new Store(openDatabase(config.stateDir));
   const gatewayId = `gw-test-${++harnessCount}`;
-  const hosting = new Hosting({ store, docker, log, config, artifacts: noS3, gatewayId });
+  const hosting = new Hosting({ store, docker, log, config, artifacts: noS3, gatewayId, clock: systemClock });
   const ctx: OperationContext = {
     store,
     hosting,
@@ -569,4 +570,58 @@ describe('Hosting: a stop that arrives while `docker run` is still in flight', (
       await waitUntil(() => h.docker.present().length === 0, 'the late container to be removed', 1000);
     },
   );
+});
+
+describe('Hosting: resetAll (POST /_emulator/reset)', () => {
+  test('every container goes (strays of this gateway too), deployments and artifacts are forgotten, the store is untouched', async (t) => {
+    const stuck = 'stuck/model:1';
+    const h = await harness({ [OK_IMAGE]: OK, [stuck]: { ping: 'never' } });
+    t.after(() => dispose(h));
+    const a = await createEndpointWith(h, [{ image: OK_IMAGE, count: 2 }]);
+    const b = await createEndpointWith(h, [{ image: OK_IMAGE }]);
+    assert.equal((await settled(h, a)).status, 'InService');
+    assert.equal((await settled(h, b)).status, 'InService');
+    const creating = await createEndpointWith(h, [{ image: stuck }]);
+    await waitUntil(() => h.docker.running().some((c) => c.image === stuck), 'the stuck container to start');
+    // A container of this gateway that no fleet knows, and one of another live gateway.
+    h.docker.foreign.set('stray', { id: 'stray', name: 'sme-stray', labels: { [labels.managed]: 'true', [labels.gateway]: h.gatewayId } });
+    h.docker.foreign.set('other', { id: 'other', name: 'sme-other', labels: { [labels.managed]: 'true', [labels.gateway]: 'gw-live-elsewhere' } });
+    // A request in flight that never ends: the reset cuts it after a short grace.
+    const lease = await h.hosting.get(REGION, a)!.fleets.get('AllTraffic')!.acquire(new AbortController().signal);
+
+    const t0 = Date.now();
+    await h.hosting.resetAll();
+    assert.ok(Date.now() - t0 < 4000, `resetAll took ${Date.now() - t0} ms`);
+    lease.release();
+
+    assert.equal(h.docker.present().length, 0, 'every container this gateway started is removed');
+    assert.deepEqual([...h.docker.foreign.keys()], ['other'], "the stray goes, another gateway's container stays");
+    for (const name of [a, b, creating]) {
+      assert.equal(h.hosting.get(REGION, name), undefined);
+    }
+    assert.equal(h.hosting.snapshot().length, 0);
+    await assert.rejects(fs.stat(path.join(h.dir, 'models')), /ENOENT/, 'the artifact directories are gone');
+    assert.equal(h.store.endpoints.get(REGION, a)?.status, 'InService', 'the store is the caller’s to clear');
+    assert.equal(h.store.endpoints.get(REGION, creating)?.status, 'Creating', 'a cancelled creation writes nothing');
+    assert.equal(h.docker.listenerCount(), 1, 'still listening for container exits');
+  });
+
+  test('after a reset the emulator deploys again', async (t) => {
+    const h = await harness({ [OK_IMAGE]: OK });
+    t.after(() => dispose(h));
+    const before = await createEndpointWith(h, [{ image: OK_IMAGE }]);
+    assert.equal((await settled(h, before)).status, 'InService');
+    await h.hosting.resetAll();
+    h.store.transaction(() => {
+      for (const { region, doc } of h.store.endpoints.all()) {
+        h.store.endpoints.delete(region, doc.name);
+      }
+    });
+
+    const after = await createEndpointWith(h, [{ image: OK_IMAGE, count: 2 }]);
+    const e = await settled(h, after);
+    assert.equal(e.status, 'InService', e.failureReason);
+    assert.equal(h.hosting.get(REGION, after)?.fleets.get('AllTraffic')?.instanceCount(), 2);
+    assert.equal(h.docker.running().length, 2);
+  });
 });

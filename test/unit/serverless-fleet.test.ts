@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import pino from 'pino';
 import type { ContainerClient } from '../../src/docker/container-client.js';
+import { ColdStartError, ThrottledError } from '../../src/hosting/errors.js';
 import { ModelInstance } from '../../src/hosting/model-instance.js';
-import { ColdStartError, ServerlessFleet, type ServerlessSettings } from '../../src/hosting/serverless-fleet.js';
-import { AwsError } from '../../src/protocol/aws-error.js';
+import { ServerlessFleet, type ServerlessSettings } from '../../src/hosting/serverless-fleet.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const log = pino({ level: 'silent' });
@@ -28,7 +28,7 @@ class ManualInstance extends ModelInstance {
         nanoCpus: 1e9,
         startupTimeoutMs: 1000,
       },
-      { docker: {} as ContainerClient, log, containerHost: '127.0.0.1', gatewayLabels: {}, poolConnections: 1 },
+      { docker: {} as ContainerClient, log, containerHost: '127.0.0.1', gatewayLabels: {}, poolConnections: 1, clock: new FakeClock() },
     );
   }
 
@@ -122,14 +122,14 @@ describe('ServerlessFleet admission', () => {
     (await Promise.all(leases)).forEach((l) => l.release());
   });
 
-  test('beyond MaxConcurrency the request is throttled at once (ThrottlingException, 400)', async () => {
+  test('beyond MaxConcurrency the request is throttled at once (ThrottledError: ThrottlingException on the wire)', async () => {
     const { fleet, instances, throttles } = makeFleet({ maxConcurrency: 2 });
     const a = fleet.acquire(signal());
     const b = fleet.acquire(signal());
     await assert.rejects(fleet.acquire(signal()), (err: unknown) => {
-      assert.ok(err instanceof AwsError);
-      assert.equal(err.code, 'ThrottlingException');
-      assert.equal(err.status, 400);
+      assert.ok(err instanceof ThrottledError);
+      assert.equal(err.maxConcurrency, 2);
+      assert.equal(err.variantName, 'v');
       return true;
     });
     assert.equal(throttles(), 1);
