@@ -2,9 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Hosting } from '../hosting/hosting.js';
 import type { RequestHandler } from '../protocol/dispatcher.js';
-import { jsonService } from '../protocol/json-service.js';
-import { decodeInput } from '../protocol/shape-validator.js';
-import { serializationException, validationException } from '../protocol/wire-errors.js';
+import { decodeOrThrow, jsonService } from '../protocol/json-service.js';
 import type { Store } from '../store/store.js';
 import type { OperationContext } from './context.js';
 import { decodeWithLocalModelData } from './emulator-extensions.js';
@@ -27,14 +25,7 @@ export function sageMakerControlPlane(deps: ControlPlaneDeps): RequestHandler {
     log: deps.log,
     // Validated as the real service does; unknown members are dropped, as it ignores them.
     decode: (operation, input) =>
-      decodeWithLocalModelData(operation, input, (masked) => {
-        const decoded = decodeInput('sagemaker', operation, masked);
-        if (!decoded.ok) {
-          const { kind, message } = decoded.problem;
-          throw kind === 'serialization' ? serializationException(message) : validationException(message);
-        }
-        return decoded.value;
-      }),
+      decodeWithLocalModelData(operation, input, (masked) => decodeOrThrow('sagemaker', operation, masked)),
     context: (info, operation) => ({
       store: deps.store,
       hosting: deps.hosting,

@@ -5,7 +5,8 @@ import type { RequestInfo, RequestHandler } from './dispatcher.js';
 import { writeAwsError } from './error-response.js';
 import { checkContentType, parseBody, parseTarget } from './json11.js';
 import { readBody } from './request-body.js';
-import { unknownOperation } from './wire-errors.js';
+import { decodeInput, type ServiceName } from './shape-validator.js';
+import { serializationException, unknownOperation, validationException } from './wire-errors.js';
 
 /** Control-plane request bodies are small JSON documents; this is well above any real one. */
 export const JSON_SERVICE_MAX_BODY = 5 * 1024 * 1024;
@@ -71,6 +72,20 @@ export function jsonService<Ctx>(spec: JsonServiceSpec<Ctx>): RequestHandler {
     res.setHeader('Content-Length', Buffer.byteLength(payload));
     res.end(payload);
   }
+}
+
+/**
+ * Decodes an input against a generated service model: the input with only
+ * modelled members, or the real error (SerializationException for a wrong
+ * JSON type, ValidationException listing every broken constraint).
+ */
+export function decodeOrThrow(service: ServiceName, operation: string, input: Record<string, unknown>): Record<string, unknown> {
+  const decoded = decodeInput(service, operation, input);
+  if (!decoded.ok) {
+    const { kind, message } = decoded.problem;
+    throw kind === 'serialization' ? serializationException(message) : validationException(message);
+  }
+  return decoded.value;
 }
 
 export function logOutcome(log: Logger, requestId: string, operation: string, status: number, err?: AwsError): void {
