@@ -116,12 +116,16 @@ export async function within<T>(what: string, ms: number, promise: Promise<T>): 
   }
 }
 
-/** Timeouts for node:test (`{ timeout }`), so that a stuck test fails instead of holding up the run. */
+/**
+ * Timeouts for node:test (`{ timeout }`), so that a stuck test fails instead of holding up the run.
+ * The slowest test takes about 15 s and the slowest file 25 s on 2 cores: several times that, and
+ * still small enough that even every file stuck at its suite limit ends well within CI's 90 minutes.
+ */
 export const TIMEOUT = {
   /** One integration test: a few endpoints created, invoked and deleted. */
-  test: 120_000,
+  test: 90_000,
   /** A test that drives traffic through updates or restarts, or runs external clients. */
-  long: 240_000,
-  /** One describe block of an integration file; below the run's --test-timeout (600 s per file). */
-  suite: 480_000,
+  long: 150_000,
+  /** One describe block of an integration file; below the run's --test-timeout (300 s per file). */
+  suite: 240_000,
 } as const;

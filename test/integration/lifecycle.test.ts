@@ -173,7 +173,7 @@ describe('endpoint lifecycle with the AWS SDK for JavaScript v3', { timeout: TIM
     await pollUntil(
       `${failing} to fail`,
       async () => (await t.sm.send(new DescribeEndpointCommand({ EndpointName: failing }))).EndpointStatus === 'Failed',
-      { timeoutMs: 60_000, intervalMs: 200 },
+      { timeoutMs: 30_000, intervalMs: 200 },
     );
     const withStatus = async (StatusEquals?: EndpointStatus) =>
       (await t.sm.send(new ListEndpointsCommand({ NameContains: prefix, StatusEquals, SortBy: 'Name', SortOrder: 'Ascending' }))).Endpoints?.map(

@@ -19,7 +19,7 @@ import { createModel } from '../helpers/sagemaker.js';
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 /** The request loops that run through an update: far more than an update takes, and they end by themselves. */
-const LOAD_LIMITS = { maxRounds: 20_000, maxMs: 90_000 };
+const LOAD_LIMITS = { maxRounds: 20_000, maxMs: 60_000 };
 /** A loop that ended by its limits did not cover the whole update: its zero failures would prove nothing. */
 const assertRanThrough = (r: LoopResult) => assert.equal(r.endedBy, 'stop', `the request loop ended by its ${r.endedBy} limit after ${r.rounds} rounds, ${r.ms} ms`);
 type Answer = { variant: string; version: string };
