@@ -33,8 +33,12 @@ start: node_modules docker ## Run the emulator on http://127.0.0.1:8181 (no endp
 demo: node_modules images ## Run the emulator with the sample endpoint deployed and invoked
 	node scripts/demo.mjs
 
+.PHONY: test-deps
+test-deps: ## Install what the integration tests need when missing (Docker, prometheus, docker-compose, boto3, AWS CLI; root on Debian)
+	@bash scripts/install-test-deps.sh
+
 .PHONY: test
-test: node_modules images ## Run every test: lint, type-check, unit and integration (needs Docker)
+test: node_modules test-deps images ## Run every test: lint, type-check, unit and integration (needs Docker)
 	npm test
 
 .PHONY: test-unit

@@ -24,13 +24,28 @@ const stateDir = path.resolve(process.env.SME_STATE_DIR ?? path.join(root, '.sag
 const say = (msg) => console.log(`\x1b[36mdemo\x1b[0m ${msg}`);
 
 execFileSync(process.execPath, [path.join(root, 'scripts/build-if-stale.mjs')], { stdio: 'inherit' });
+// The emulator gets a process group of its own: Ctrl-C signals the terminal's foreground group, and
+// were the emulator in it, it would get SIGINT from the terminal and SIGTERM from us at once, take
+// the second for "exit now" and leave its containers behind. This way it gets exactly one signal
+// per Ctrl-C (a second Ctrl-C still makes it exit without cleaning up).
 const emulator = spawn(process.execPath, [path.join(root, 'bin/sagemaker-emulator.js')], {
-  stdio: 'inherit',
+  stdio: ['ignore', 'inherit', 'inherit'],
+  detached: true,
   env: { ...process.env, SME_PORT: port, SME_STATE_DIR: stateDir },
 });
-const stop = () => emulator.kill('SIGTERM');
+let signalled = false;
+const stop = () => {
+  signalled = true;
+  emulator.kill('SIGTERM');
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// Should this script end before its emulator without having stopped it (an uncaught error), take it along.
+process.on('exit', () => {
+  if (!signalled && emulator.exitCode === null && emulator.signalCode === null) {
+    emulator.kill('SIGTERM');
+  }
+});
 emulator.on('exit', (code) => process.exit(code ?? 0));
 
 for (let i = 0; ; i++) {

@@ -2,6 +2,16 @@
 # Makes sure a Docker engine answers. On a bare Debian machine (a CI runner, a
 # fresh VM) that has at most the docker CLI, it installs Debian's docker.io and
 # starts dockerd in the background, then waits for its socket.
+#
+# dockerd gets a session of its own (setsid, stdin from /dev/null, output to its
+# log): started from `make demo` in a terminal, it would otherwise share the
+# demo's process group, and Ctrl-C would kill it along with the emulator, which
+# then could not remove its containers.
+#
+# Environment: DOCKERD_LOG (default /tmp/dockerd.log); DOCKERD_ARGS, extra
+# arguments for dockerd, with DOCKER_HOST for the CLI, e.g. to try this script on
+# a second, isolated engine:
+#   DOCKER_HOST=unix:///tmp/x.sock DOCKERD_ARGS="-H unix:///tmp/x.sock --data-root …" scripts/ensure-docker.sh
 set -euo pipefail
 
 if docker info >/dev/null 2>&1; then
@@ -11,7 +21,7 @@ fi
 
 if ! command -v dockerd >/dev/null 2>&1; then
   if [ "$(id -u)" != 0 ]; then
-    echo "docker: no engine answers and dockerd is not installed; install Docker (or run this as root on Debian)" >&2
+    echo "docker: no engine answers and dockerd is not installed; install Docker (sudo apt-get install docker.io on Debian), or run this as root" >&2
     exit 1
   fi
   echo "docker: installing docker.io from Debian's packages"
@@ -20,13 +30,19 @@ if ! command -v dockerd >/dev/null 2>&1; then
 fi
 
 if [ "$(id -u)" != 0 ]; then
-  echo "docker: dockerd is installed but not running; start it (sudo systemctl start docker)" >&2
+  socket=${DOCKER_HOST:-unix:///var/run/docker.sock}
+  if [ -S "${socket#unix://}" ]; then
+    echo "docker: an engine runs but does not answer this user; join the docker group (sudo usermod -aG docker $USER, then log in again)" >&2
+  else
+    echo "docker: dockerd is installed but not running; start it (sudo systemctl start docker)" >&2
+  fi
   exit 1
 fi
 
 log=${DOCKERD_LOG:-/tmp/dockerd.log}
-echo "docker: starting dockerd (log: $log)"
-nohup dockerd >"$log" 2>&1 &
+read -r -a extra_args <<<"${DOCKERD_ARGS:-}"
+echo "docker: starting dockerd in its own session (log: $log)"
+setsid dockerd "${extra_args[@]}" </dev/null >"$log" 2>&1 &
 for _ in $(seq 1 120); do
   if docker info >/dev/null 2>&1; then
     echo "docker: engine ready"

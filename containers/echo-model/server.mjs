@@ -185,9 +185,19 @@ async function handleInvocation(req, res, t0) {
   const done = (status) =>
     log('invocation', { method: req.method, status, ms: Date.now() - t0, bodyBytes: body.length, contentType });
 
-  // Test behaviours, applied in this order: sleepMs, allocMb, exit, status, echoBytes.
+  // Test behaviours, applied in this order: sleepMs, burnMs, allocMb, exit, disconnect, status, echoBytes.
+  //   burnMs      keep one CPU busy for that long (a tight loop), for tests of CPUUtilization
+  //   disconnect  "before-answer": close the connection without answering;
+  //               "mid-answer": send the headers and half the declared body, then close it
   if (parsed && isPlainObject(input)) {
     if (nonNegInt(input.sleepMs) && input.sleepMs > 0) await sleep(input.sleepMs);
+
+    if (nonNegInt(input.burnMs) && input.burnMs > 0) {
+      const until = Date.now() + input.burnMs;
+      let spins = 0;
+      while (Date.now() < until) spins++;
+      log('burned', { burnMs: input.burnMs, spins });
+    }
 
     if (nonNegInt(input.allocMb) && input.allocMb > 0) {
       for (let i = 0; i < input.allocMb; i++) {
@@ -206,6 +216,21 @@ async function handleInvocation(req, res, t0) {
       }
       done(400);
       return sendJson(res, 400, { error: `"exit" must be an integer 0-255, got ${JSON.stringify(code)}` }, echoHeaders);
+    }
+
+    if (input.disconnect !== undefined) {
+      if (input.disconnect === 'before-answer') {
+        done(0);
+        return req.socket.destroy();
+      }
+      if (input.disconnect === 'mid-answer') {
+        done(200);
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': 2048 });
+        // Flushed before the socket goes: the caller has the headers and 1024 of the 2048 bytes.
+        return res.write(Buffer.alloc(1024, 'x'), () => setTimeout(() => req.socket.destroy(), 50));
+      }
+      done(400);
+      return sendJson(res, 400, { error: `"disconnect" must be "before-answer" or "mid-answer", got ${JSON.stringify(input.disconnect)}` }, echoHeaders);
     }
 
     if (input.status !== undefined) {

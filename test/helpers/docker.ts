@@ -6,9 +6,12 @@ import { execFileSync } from 'node:child_process';
  */
 export const ECHO_IMAGE = 'sagemaker-emulator/echo-model:latest';
 
+/** A docker CLI call blocks the whole test process: it must not wait forever on a stuck engine. */
+const DOCKER_CLI_TIMEOUT_MS = 30_000;
+
 export function requireDocker(): void {
   try {
-    execFileSync('docker', ['image', 'inspect', ECHO_IMAGE], { stdio: 'pipe' });
+    execFileSync('docker', ['image', 'inspect', ECHO_IMAGE], { stdio: 'pipe', timeout: DOCKER_CLI_TIMEOUT_MS });
   } catch (err) {
     const text = String((err as { stderr?: Buffer }).stderr ?? err);
     const hint = /No such image/i.test(text)
@@ -27,10 +30,10 @@ export function managedContainers(stateDir?: string, endpoint?: string): string[
   if (endpoint) {
     filters.push('--filter', `label=sagemaker-emulator.endpoint=${endpoint}`);
   }
-  const out = execFileSync('docker', ['ps', '-aq', ...filters], { encoding: 'utf8' });
+  const out = execFileSync('docker', ['ps', '-aq', ...filters], { encoding: 'utf8', timeout: DOCKER_CLI_TIMEOUT_MS });
   return out.split('\n').filter(Boolean);
 }
 
 export function dockerInspect(id: string): Record<string, unknown> {
-  return (JSON.parse(execFileSync('docker', ['inspect', id], { encoding: 'utf8' })) as Record<string, unknown>[])[0]!;
+  return (JSON.parse(execFileSync('docker', ['inspect', id], { encoding: 'utf8', timeout: DOCKER_CLI_TIMEOUT_MS })) as Record<string, unknown>[])[0]!;
 }

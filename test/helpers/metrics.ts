@@ -17,7 +17,7 @@ export function sample(text: string, name: string, labels: Record<string, string
 }
 
 export async function scrape(url: string): Promise<string> {
-  const res = await fetch(`${url}/metrics`);
+  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) });
   if (!res.ok) {
     throw new Error(`/metrics answered ${res.status}`);
   }

@@ -155,19 +155,20 @@ async function launch(dir: string, configFile: string, port: number): Promise<Ru
     }
   };
 
+  // Bounded in rounds as well as time: 300 probes of at least 100 ms each.
   const deadline = Date.now() + 30_000;
-  for (;;) {
+  for (let round = 0; ; round++) {
     if (exited) {
       throw new Error(`prometheus exited (code ${exited.code}, signal ${exited.signal}) before it was ready:\n${output}`);
     }
-    const ready = await fetch(`${url}/-/ready`).then(
+    const ready = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) }).then(
       (r) => r.status === 200,
       () => false,
     );
     if (ready) {
       break;
     }
-    if (Date.now() > deadline) {
+    if (Date.now() > deadline || round >= 300) {
       await stop();
       throw new Error(`prometheus was not ready at ${url}/-/ready within 30 s:\n${output}`);
     }
@@ -175,7 +176,7 @@ async function launch(dir: string, configFile: string, port: number): Promise<Ru
   }
 
   const api = async <T>(pathAndQuery: string): Promise<T> => {
-    const res = await fetch(`${url}${pathAndQuery}`);
+    const res = await fetch(`${url}${pathAndQuery}`, { signal: AbortSignal.timeout(10_000) });
     return (await res.json()) as T;
   };
 
@@ -201,8 +202,8 @@ async function launch(dir: string, configFile: string, port: number): Promise<Ru
     async waitForScrapes(count, timeoutMs = 30_000) {
       const start = await scrapes();
       const until = Date.now() + timeoutMs;
-      while ((await scrapes()) < start + count) {
-        if (Date.now() > until) {
+      for (let round = 0; (await scrapes()) < start + count; round++) {
+        if (Date.now() > until || round > timeoutMs / 200) {
           throw new Error(`prometheus did not scrape ${count} more times within ${timeoutMs} ms; targets: ${JSON.stringify(await targets())}`);
         }
         await sleep(200);
@@ -210,12 +211,12 @@ async function launch(dir: string, configFile: string, port: number): Promise<Ru
     },
     async waitForData(expr, timeoutMs = 30_000) {
       const until = Date.now() + timeoutMs;
-      for (;;) {
+      for (let round = 0; ; round++) {
         const r = await query(expr);
         if (r.status === 'success' && (r.data?.result.length ?? 0) > 0) {
           return r;
         }
-        if (Date.now() > until) {
+        if (Date.now() > until || round > timeoutMs / 250) {
           throw new Error(`no data for ${expr} within ${timeoutMs} ms (${JSON.stringify(r)}); targets: ${JSON.stringify(await targets())}`);
         }
         await sleep(250);

@@ -43,11 +43,11 @@ export interface ServerlessOptions extends ModelOptions {
 async function deploy(
   sm: SageMakerClient,
   variant: ProductionVariant,
-  opts: { tags?: Record<string, string>; wait?: boolean },
+  opts: { tags?: Record<string, string>; wait?: boolean; endpointName?: string },
 ): Promise<{ config: string; endpoint: string }> {
   const config = uniqueName('config');
   await sm.send(new CreateEndpointConfigCommand({ EndpointConfigName: config, ProductionVariants: [variant] }));
-  const endpoint = uniqueName('ep');
+  const endpoint = opts.endpointName ?? uniqueName('ep');
   await sm.send(
     new CreateEndpointCommand({
       EndpointName: endpoint,
@@ -75,7 +75,7 @@ export async function createServerlessEndpoint(sm: SageMakerClient, opts: Server
 /** Creates a model, a one-variant provisioned config and an endpoint; returns their names. */
 export async function createEndpoint(
   sm: SageMakerClient,
-  opts: ModelOptions & { instanceCount?: number; variant?: Partial<ProductionVariant>; wait?: boolean } = {},
+  opts: ModelOptions & { instanceCount?: number; variant?: Partial<ProductionVariant>; wait?: boolean; endpointName?: string } = {},
 ): Promise<{ model: string; config: string; endpoint: string }> {
   const model = await createModel(sm, opts);
   const variant: ProductionVariant = {

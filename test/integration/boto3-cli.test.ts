@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ECHO_IMAGE, managedContainers, requireDocker } from '../helpers/docker.js';
 import { makeModelTarball, removeStateDir, startTestEmulator, type TestEmulator, uniqueName } from '../helpers/emulator.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
+import { TIMEOUT } from '../helpers/bounded.js';
 
 /**
  * Unmodified AWS clients against the emulator: boto3 (python3) and the AWS CLI v1.
@@ -25,7 +26,7 @@ interface Run {
   stderr: string;
 }
 
-function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<Run> {
+function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Run> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') {
@@ -44,7 +45,7 @@ async function ok(file: string, args: string[], env: NodeJS.ProcessEnv): Promise
   return r.stdout;
 }
 
-describe('real AWS clients: boto3 and the AWS CLI', () => {
+describe('real AWS clients: boto3 and the AWS CLI', { timeout: TIMEOUT.suite }, () => {
   let te: TestEmulator;
   let scratch: string;
   let awsEnv: NodeJS.ProcessEnv;
@@ -93,8 +94,8 @@ describe('real AWS clients: boto3 and the AWS CLI', () => {
     }
   }
 
-  describe('boto3', () => {
-    test('lifecycle: create, waiters, describe, invoke, paginators, tags, delete', async () => {
+  describe('boto3', { timeout: TIMEOUT.suite }, () => {
+    test('lifecycle: create, waiters, describe, invoke, paginators, tags, delete', { timeout: TIMEOUT.long }, async () => {
       const tarball = makeModelTarball('boto3');
       tarballs.push(tarball);
       const prefix = uniqueName('b3');
@@ -167,7 +168,7 @@ describe('real AWS clients: boto3 and the AWS CLI', () => {
       }
     });
 
-    test('error codes and messages as botocore parses them', async () => {
+    test('error codes and messages as botocore parses them', { timeout: TIMEOUT.long }, async () => {
       const { model, endpoint } = await createEndpoint(te.sm);
       const prefix = uniqueName('b3err');
       const out = await python<Errors>('boto3_errors.py', [prefix, endpoint, model]);
@@ -212,7 +213,7 @@ describe('real AWS clients: boto3 and the AWS CLI', () => {
       assert.deepEqual(out.afterTooLarge, { ok: { after: 1 } }, 'the endpoint serves again after a refused payload');
     });
 
-    test('endpoint_in_service waiter stops with a WaiterError when the endpoint fails', async () => {
+    test('endpoint_in_service waiter stops with a WaiterError when the endpoint fails', { timeout: TIMEOUT.long }, async () => {
       const out = await python<FailedWaiter>('boto3_failed_waiter.py', [uniqueName('b3fail')]);
       assert.equal(out.waiter.exception, 'WaiterError', JSON.stringify(out.waiter));
       assert.equal(out.waiter.lastStatus, 'Failed');
@@ -223,8 +224,8 @@ describe('real AWS clients: boto3 and the AWS CLI', () => {
     });
   });
 
-  describe('AWS CLI v1', () => {
-    test('create-model … invoke-endpoint … delete-endpoint', async () => {
+  describe('AWS CLI v1', { timeout: TIMEOUT.suite }, () => {
+    test('create-model … invoke-endpoint … delete-endpoint', { timeout: TIMEOUT.long }, async () => {
       const aws = (...args: string[]) => ok('aws', args, awsEnv);
       const tarball = makeModelTarball('cli');
       tarballs.push(tarball);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { requirePromtool } from '../helpers/prometheus.js';
+import { TIMEOUT } from '../helpers/bounded.js';
 
 /**
  * docker-compose.yml and the files it mounts (deploy/): validated by the real
@@ -17,6 +18,9 @@ import { requirePromtool } from '../helpers/prometheus.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const NETWORK = 'sagemaker-emulator';
 const INSTALL = 'install docker-compose: apt-get install docker-compose (or the Docker Compose v2 plugin)';
+
+/** A synchronous child blocks the test process, where no test timeout can fire: each has its own limit. */
+const SYNC_TIMEOUT_MS = 60_000;
 
 interface ComposeCli {
   cmd: string;
@@ -31,7 +35,7 @@ function findCompose(): ComposeCli {
     ['docker', ['compose']],
   ];
   for (const [cmd, prefix] of candidates) {
-    const r = spawnSync(cmd, [...prefix, 'version', '--short'], { encoding: 'utf8' });
+    const r = spawnSync(cmd, [...prefix, 'version', '--short'], { encoding: 'utf8', timeout: SYNC_TIMEOUT_MS });
     if (r.status === 0) {
       const version = r.stdout.trim().replace(/^v/, '');
       return { cmd, prefix, version, v2: Number(version.split('.')[0]) >= 2 };
@@ -49,6 +53,7 @@ function compose(cli: ComposeCli, args: string[], env: Record<string, string> = 
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...clean, ...env },
+    timeout: SYNC_TIMEOUT_MS,
   });
 }
 
@@ -57,6 +62,7 @@ function yamlToJson(text: string): unknown {
   const r = spawnSync('python3', ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
     input: text,
     encoding: 'utf8',
+    timeout: SYNC_TIMEOUT_MS,
   });
   if (r.status !== 0) {
     throw new Error(`Parsing YAML needs python3 with its yaml module: apt-get install python3-yaml (Debian's docker-compose brings it).\n${r.stderr ?? r.error}`);
@@ -115,7 +121,7 @@ function ports(s: Service): Port[] {
 
 const networksOf = (s: Service) => (Array.isArray(s.networks) ? s.networks : Object.keys(s.networks ?? {}));
 
-describe('docker-compose.yml', () => {
+describe('docker-compose.yml', { timeout: TIMEOUT.suite }, () => {
   const cli = findCompose();
 
   /** The resolved configuration (interpolated, paths made absolute), or undefined when it cannot be parsed here. */
@@ -135,14 +141,14 @@ describe('docker-compose.yml', () => {
     }
   }
 
-  test(`is valid for ${cli.cmd}${cli.prefix.length ? ` ${cli.prefix.join(' ')}` : ''} ${cli.version} (config -q)`, () => {
+  test(`is valid for ${cli.cmd}${cli.prefix.length ? ` ${cli.prefix.join(' ')}` : ''} ${cli.version} (config -q)`, { timeout: TIMEOUT.test }, () => {
     const r = compose(cli, ['config', '-q']);
     assert.equal(r.status, 0, `config -q failed:\n${r.stderr}`);
     assert.equal(r.stdout, '');
     assert.doesNotMatch(r.stderr, /WARN|variable is not set/i, 'no warnings (every variable has a default)');
   });
 
-  test('defines the emulator, prometheus and grafana services on the sagemaker-emulator network', (t) => {
+  test('defines the emulator, prometheus and grafana services on the sagemaker-emulator network', { timeout: TIMEOUT.test }, (t) => {
     const { config, text } = resolvedConfig();
     if (!config) {
       t.diagnostic('no YAML parser here (python3-yaml): checking the names in the text only');
@@ -158,7 +164,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('emulator: built from this repository, Docker socket, same-path state directory, SME_DOCKER_NETWORK, port 8181', () => {
+  test('emulator: built from this repository, Docker socket, same-path state directory, SME_DOCKER_NETWORK, port 8181', { timeout: TIMEOUT.test }, () => {
     const { config } = resolvedConfig();
     assert.ok(config, 'parsed configuration');
     const e = config.services.emulator!;
@@ -176,7 +182,7 @@ describe('docker-compose.yml', () => {
     assert.ok(ports(e).some((p) => p.published === '8181' && p.target === '8181'), JSON.stringify(e.ports));
   });
 
-  test('emulator: SME_STATE_DIR_HOST moves the state directory on both sides at once', () => {
+  test('emulator: SME_STATE_DIR_HOST moves the state directory on both sides at once', { timeout: TIMEOUT.test }, () => {
     const dir = '/srv/sme-state-under-test';
     const { config } = resolvedConfig({ SME_STATE_DIR_HOST: dir });
     assert.ok(config, 'parsed configuration');
@@ -185,7 +191,7 @@ describe('docker-compose.yml', () => {
     assert.ok(mounts(e).some((x) => x.source === dir && x.target === dir), JSON.stringify(e.volumes));
   });
 
-  test('prometheus: mounts deploy/prometheus/prometheus.yml (valid for promtool), scrapes emulator:8181 every 5 s, port 9090', () => {
+  test('prometheus: mounts deploy/prometheus/prometheus.yml (valid for promtool), scrapes emulator:8181 every 5 s, port 9090', { timeout: TIMEOUT.test }, () => {
     const { config } = resolvedConfig();
     assert.ok(config, 'parsed configuration');
     const p = config.services.prometheus!;
@@ -196,7 +202,7 @@ describe('docker-compose.yml', () => {
     assert.ok(ports(p).some((x) => x.published === '9090' && x.target === '9090'));
 
     const promtool = requirePromtool();
-    execFileSync(promtool, ['check', 'config', 'deploy/prometheus/prometheus.yml'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(promtool, ['check', 'config', 'deploy/prometheus/prometheus.yml'], { cwd: ROOT, stdio: 'pipe', timeout: SYNC_TIMEOUT_MS });
     const prom = readYaml('deploy/prometheus/prometheus.yml') as {
       global?: { scrape_interval?: string };
       scrape_configs: { scrape_interval?: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
@@ -207,7 +213,7 @@ describe('docker-compose.yml', () => {
     assert.equal(job.metrics_path ?? '/metrics', '/metrics');
   });
 
-  test('grafana: anonymous access, provisioning and dashboards mounted where the provider looks, port 3000', () => {
+  test('grafana: anonymous access, provisioning and dashboards mounted where the provider looks, port 3000', { timeout: TIMEOUT.test }, () => {
     const { config } = resolvedConfig();
     assert.ok(config, 'parsed configuration');
     const g = config.services.grafana!;
@@ -243,7 +249,7 @@ describe('docker-compose.yml', () => {
     assert.equal(ds.url, 'http://prometheus:9090', 'the prometheus service on the compose network');
   });
 
-  test('every bind-mounted file of this repository exists', () => {
+  test('every bind-mounted file of this repository exists', { timeout: TIMEOUT.test }, () => {
     const { config } = resolvedConfig();
     assert.ok(config, 'parsed configuration');
     const missing = Object.values(config.services)

@@ -15,6 +15,7 @@ import {
 import { ECHO_IMAGE, managedContainers, requireDocker } from '../helpers/docker.js';
 import { type TestEmulator, removeStateDir, startTestEmulator, uniqueName } from '../helpers/emulator.js';
 import { createEndpoint, createModel } from '../helpers/sagemaker.js';
+import { TIMEOUT } from '../helpers/bounded.js';
 
 const ACCOUNT = '123456789012';
 const arn = (kind: string, name: string) => `arn:aws:sagemaker:us-east-1:${ACCOUNT}:${kind}/${name.toLowerCase()}`;
@@ -30,7 +31,7 @@ async function raw(url: string, target: string | undefined, body: string, conten
   return { status: res.status, headers: res.headers, body: JSON.parse(text) as Record<string, unknown> };
 }
 
-describe('control-plane errors, as the real service gives them', () => {
+describe('control-plane errors, as the real service gives them', { timeout: TIMEOUT.suite }, () => {
   let t: TestEmulator;
   before(async () => {
     requireDocker();
@@ -42,7 +43,7 @@ describe('control-plane errors, as the real service gives them', () => {
     removeStateDir(t.stateDir);
   });
 
-  test('missing resources are ValidationException "Could not find …" with the ARN', async () => {
+  test('missing resources are ValidationException "Could not find …" with the ARN', { timeout: TIMEOUT.test }, async () => {
     await assert.rejects(t.sm.send(new DescribeModelCommand({ ModelName: 'Nope' })), {
       name: 'ValidationException',
       message: `Could not find model "${arn('model', 'Nope')}".`,
@@ -73,7 +74,7 @@ describe('control-plane errors, as the real service gives them', () => {
     );
   });
 
-  test('duplicate names (case-insensitive, as the lower-cased ARN implies)', async () => {
+  test('duplicate names (case-insensitive, as the lower-cased ARN implies)', { timeout: TIMEOUT.test }, async () => {
     const model = await createModel(t.sm);
     await assert.rejects(
       t.sm.send(new CreateModelCommand({ ModelName: model.toUpperCase(), PrimaryContainer: { Image: ECHO_IMAGE } })),
@@ -94,7 +95,7 @@ describe('control-plane errors, as the real service gives them', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('constraint violations use the Coral message format, every violation listed', async () => {
+  test('constraint violations use the Coral message format, every violation listed', { timeout: TIMEOUT.test }, async () => {
     await assert.rejects(t.sm.send(new DescribeEndpointCommand({ EndpointName: 'bad_name!' })), {
       name: 'ValidationException',
       message:
@@ -121,20 +122,28 @@ describe('control-plane errors, as the real service gives them', () => {
     );
     const noContainer = await raw(t.url, 'SageMaker.CreateModel', JSON.stringify({ ModelName: 'x' }));
     assert.equal(noContainer.body.__type, 'ValidationException');
+    // The model exists: the request can only fail on the serverless-plus-instance rule.
+    const model = await createModel(t.sm);
     const serverlessAndInstance = await raw(
       t.url,
       'SageMaker.CreateEndpointConfig',
       JSON.stringify({
-        EndpointConfigName: 'sc',
+        EndpointConfigName: uniqueName('sc'),
         ProductionVariants: [
-          { VariantName: 'v', ModelName: 'm', InstanceType: 'ml.m5.large', InitialInstanceCount: 1, ServerlessConfig: { MemorySizeInMB: 1024, MaxConcurrency: 1 } },
+          { VariantName: 'v', ModelName: model, InstanceType: 'ml.m5.large', InitialInstanceCount: 1, ServerlessConfig: { MemorySizeInMB: 1024, MaxConcurrency: 1 } },
         ],
       }),
     );
+    assert.equal(serverlessAndInstance.status, 400);
     assert.equal(serverlessAndInstance.body.__type, 'ValidationException');
+    assert.equal(
+      serverlessAndInstance.body.message,
+      'Production variant "v" cannot specify InstanceType or InitialInstanceCount together with ServerlessConfig.',
+    );
+    await t.sm.send(new DeleteModelCommand({ ModelName: model }));
   });
 
-  test('wire-level garbage gets AWS-style JSON errors, never a crash or an HTML page', async () => {
+  test('wire-level garbage gets AWS-style JSON errors, never a crash or an HTML page', { timeout: TIMEOUT.test }, async () => {
     const unknown = await raw(t.url, 'SageMaker.CreateTrainingJob', '{}');
     assert.equal(unknown.status, 400);
     assert.equal(unknown.body.__type, 'UnknownOperationException');
@@ -162,7 +171,7 @@ describe('control-plane errors, as the real service gives them', () => {
     assert.equal(((await health.json()) as { docker: { reachable: boolean } }).docker.reachable, true);
   });
 
-  test('Failed endpoints: missing image, container exiting at start, health-check timeout', async () => {
+  test('Failed endpoints: missing image, container exiting at start, health-check timeout', { timeout: TIMEOUT.test }, async () => {
     const cases: [string, Parameters<typeof createEndpoint>[1], RegExp][] = [
       ['missing image', { image: 'sagemaker-emulator/no-such-image:latest' }, /Image "sagemaker-emulator\/no-such-image:latest" was not found locally/],
       ['exit at start', { environment: { EXIT_AT_START: '3' } }, /exited with code 3[\s\S]*model failed to load/],
@@ -185,7 +194,7 @@ describe('control-plane errors, as the real service gives them', () => {
     );
   });
 
-  test('an endpoint that is still creating cannot be deleted', async () => {
+  test('an endpoint that is still creating cannot be deleted', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createEndpoint(t.sm, { environment: { PING_DELAY_MS: '1500' }, wait: false });
     await assert.rejects(t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint })), {
       name: 'ValidationException',

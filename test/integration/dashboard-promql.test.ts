@@ -7,6 +7,7 @@ import { managedContainers, requireDocker } from '../helpers/docker.js';
 import { type TestEmulator, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
 import { type PromQueryResponse, type RunningPrometheus, requirePrometheus, startPrometheus } from '../helpers/prometheus.js';
 import { createEndpoint, createServerlessEndpoint } from '../helpers/sagemaker.js';
+import { TIMEOUT } from '../helpers/bounded.js';
 
 /**
  * The Grafana dashboard of the compose stack (deploy/grafana/dashboards) against a
@@ -60,8 +61,8 @@ function substitute(expr: string): string {
 
 const label = (t: { panel: string; refId: string }) => `${t.panel} [${t.refId}]`;
 
-describe('Grafana dashboard (deploy/grafana/dashboards/sagemaker-emulator.json)', () => {
-  test('its shape: uid, schema, template variables, every target on the provisioned datasource', () => {
+describe('Grafana dashboard (deploy/grafana/dashboards/sagemaker-emulator.json)', { timeout: TIMEOUT.suite }, () => {
+  test('its shape: uid, schema, template variables, every target on the provisioned datasource', { timeout: TIMEOUT.test }, () => {
     assert.equal(dashboard.uid, 'sagemaker-emulator');
     assert.ok(dashboard.schemaVersion >= 36, `schemaVersion ${dashboard.schemaVersion}`);
     const vars = Object.fromEntries(dashboard.templating.list.map((v) => [v.name, v]));
@@ -97,7 +98,7 @@ describe('Grafana dashboard (deploy/grafana/dashboards/sagemaker-emulator.json)'
     assert.ok(targets().length >= 15, `${targets().length} targets`);
   });
 
-  test('every expression selects $endpoint and $variant and uses $__rate_interval or a fixed range', () => {
+  test('every expression selects $endpoint and $variant and uses $__rate_interval or a fixed range', { timeout: TIMEOUT.test }, () => {
     const wrong = targets().filter(
       (t) => !t.expr.includes(SELECTOR) || !/\[(\$__rate_interval|\d+[smhd])\]/.test(t.expr) || /\[\$__interval\]/.test(t.expr),
     );
@@ -111,7 +112,7 @@ describe('Grafana dashboard (deploy/grafana/dashboards/sagemaker-emulator.json)'
     }
   });
 
-  describe('against a real Prometheus scraping the emulator', () => {
+  describe('against a real Prometheus scraping the emulator', { timeout: TIMEOUT.suite }, () => {
     let t: TestEmulator | undefined;
     let prom: RunningPrometheus | undefined;
     const endpoints: string[] = [];
@@ -137,7 +138,7 @@ describe('Grafana dashboard (deploy/grafana/dashboards/sagemaker-emulator.json)'
     const fails = (p: Promise<unknown>) => p.then(() => 'ok', (e: Error) => e.name);
 
     // Prometheus hands new targets to its scrapers up to 5 s after start-up: this takes ~6 s.
-    test('Prometheus scrapes the emulator’s /metrics', async () => {
+    test('Prometheus scrapes the emulator’s /metrics', { timeout: TIMEOUT.test }, async () => {
       await prom!.waitForScrapes(2);
       const [target] = await prom!.targets();
       assert.ok(target, 'one scrape target');
@@ -145,7 +146,7 @@ describe('Grafana dashboard (deploy/grafana/dashboards/sagemaker-emulator.json)'
       await prom!.waitForData('process_cpu_seconds_total');
     });
 
-    test('traffic that touches every metric', async () => {
+    test('traffic that touches every metric', { timeout: TIMEOUT.test }, async () => {
       const provisioned = await createEndpoint(t!.sm);
       const serverless = await createServerlessEndpoint(t!.sm, { maxConcurrency: 2 });
       endpoints.push(provisioned.endpoint, serverless.endpoint);
@@ -174,7 +175,7 @@ describe('Grafana dashboard (deploy/grafana/dashboards/sagemaker-emulator.json)'
       await prom!.waitForScrapes(3);
     });
 
-    test('the template variables list the endpoints and the variant', async () => {
+    test('the template variables list the endpoints and the variant', { timeout: TIMEOUT.test }, async () => {
       assert.ok(endpoints.length === 2, 'the traffic test ran');
       const names = await prom!.labelValues('endpoint_name', ['sagemaker_invocations_total']);
       for (const e of endpoints) {
@@ -183,7 +184,7 @@ describe('Grafana dashboard (deploy/grafana/dashboards/sagemaker-emulator.json)'
       assert.deepEqual(await prom!.labelValues('variant_name', ['sagemaker_invocations_total{endpoint_name=~".*"}']), ['AllTraffic']);
     });
 
-    test('every panel expression parses (status success)', async () => {
+    test('every panel expression parses (status success)', { timeout: TIMEOUT.test }, async () => {
       const errors: string[] = [];
       for (const x of targets()) {
         const r = await prom!.query(substitute(x.expr));
@@ -196,12 +197,12 @@ describe('Grafana dashboard (deploy/grafana/dashboards/sagemaker-emulator.json)'
       }
     });
 
-    test('every panel expression returns data after the traffic', async (ctx) => {
+    test('every panel expression returns data after the traffic', { timeout: TIMEOUT.test }, async (ctx) => {
       assert.ok(endpoints.length === 2, 'the traffic test ran');
       // Sampled gauges (CPU, memory) may need a moment longer than the counters: poll briefly.
       const deadline = Date.now() + 15_000;
-      let empty: { t: ReturnType<typeof targets>[number]; r: PromQueryResponse }[];
-      for (;;) {
+      let empty: { t: ReturnType<typeof targets>[number]; r: PromQueryResponse }[] = [];
+      for (let round = 0; round < 16; round++) {
         empty = [];
         for (const x of targets()) {
           const r = await prom!.query(substitute(x.expr));

@@ -6,12 +6,13 @@ import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { dockerInspect, managedContainers, requireDocker } from '../helpers/docker.js';
 import { type TestEmulator, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
+import { TIMEOUT } from '../helpers/bounded.js';
 
 /**
  * SME_DOCKER_NETWORK, the compose case: model containers join a network and
  * are dialled at their address there, with no port published on the host.
  */
-describe('SME_DOCKER_NETWORK', () => {
+describe('SME_DOCKER_NETWORK', { timeout: TIMEOUT.suite }, () => {
   const network = `sme-test-net-${process.pid}`;
   let t: TestEmulator;
   before(async () => {
@@ -22,10 +23,10 @@ describe('SME_DOCKER_NETWORK', () => {
     await t.stop();
     assert.deepEqual(managedContainers(t.stateDir), []);
     removeStateDir(t.stateDir);
-    execFileSync('docker', ['network', 'rm', network], { stdio: 'ignore' });
+    execFileSync('docker', ['network', 'rm', network], { stdio: 'ignore', timeout: 30_000 });
   });
 
-  test('containers join the network, publish no port, and answer through the gateway', async () => {
+  test('containers join the network, publish no port, and answer through the gateway', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createEndpoint(t.sm);
     const [id] = managedContainers(t.stateDir, endpoint);
     const info = dockerInspect(id!) as {

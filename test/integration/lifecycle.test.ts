@@ -12,6 +12,7 @@ import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
+  type EndpointStatus,
   ListEndpointsCommand,
   ListModelsCommand,
   ListTagsCommand,
@@ -21,11 +22,12 @@ import {
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { ECHO_IMAGE, dockerInspect, managedContainers, requireDocker } from '../helpers/docker.js';
 import { type TestEmulator, makeModelTarball, removeStateDir, startTestEmulator, uniqueName } from '../helpers/emulator.js';
-import { createModel } from '../helpers/sagemaker.js';
+import { createEndpoint, createModel } from '../helpers/sagemaker.js';
+import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
 
 const decode = (body: Uint8Array | undefined) => JSON.parse(Buffer.from(body ?? []).toString('utf8')) as Record<string, unknown>;
 
-describe('endpoint lifecycle with the AWS SDK for JavaScript v3', () => {
+describe('endpoint lifecycle with the AWS SDK for JavaScript v3', { timeout: TIMEOUT.suite }, () => {
   let t: TestEmulator;
   before(async () => {
     requireDocker();
@@ -37,7 +39,7 @@ describe('endpoint lifecycle with the AWS SDK for JavaScript v3', () => {
     removeStateDir(t.stateDir);
   });
 
-  test('create → InService → invoke → delete, with describe output as the service model shapes it', async () => {
+  test('create → InService → invoke → delete, with describe output as the service model shapes it', { timeout: TIMEOUT.test }, async () => {
     const tarball = makeModelTarball('v-lifecycle');
     const model = uniqueName('Model');
     const created = await t.sm.send(
@@ -137,7 +139,7 @@ describe('endpoint lifecycle with the AWS SDK for JavaScript v3', () => {
     assert.deepEqual(managedContainers(t.stateDir), []);
   });
 
-  test('List paging, sorting and filters', async () => {
+  test('List paging, sorting and filters', { timeout: TIMEOUT.test }, async () => {
     const prefix = uniqueName('paging');
     const names: string[] = [];
     for (let i = 0; i < 12; i++) {
@@ -162,11 +164,34 @@ describe('endpoint lifecycle with the AWS SDK for JavaScript v3', () => {
     assert.equal(newest.Models?.[0]?.ModelName, names.at(-1), 'CreationTime Descending by default');
     const none = await t.sm.send(new ListModelsCommand({ NameContains: prefix, CreationTimeAfter: new Date(Date.now() + 60_000) }));
     assert.deepEqual(none.Models, []);
-    const endpoints = await t.sm.send(new ListEndpointsCommand({ StatusEquals: 'InService', NameContains: prefix }));
-    assert.deepEqual(endpoints.Endpoints, []);
+
+    // StatusEquals on real endpoints of this prefix: one InService, one Failed (its container exits at start).
+    const serving = `${prefix}-serving`;
+    const failing = `${prefix}-failing`;
+    await createEndpoint(t.sm, { endpointName: serving });
+    await createEndpoint(t.sm, { endpointName: failing, environment: { EXIT_AT_START: '3' }, wait: false });
+    await pollUntil(
+      `${failing} to fail`,
+      async () => (await t.sm.send(new DescribeEndpointCommand({ EndpointName: failing }))).EndpointStatus === 'Failed',
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    const withStatus = async (StatusEquals?: EndpointStatus) =>
+      (await t.sm.send(new ListEndpointsCommand({ NameContains: prefix, StatusEquals, SortBy: 'Name', SortOrder: 'Ascending' }))).Endpoints?.map(
+        (e) => [e.EndpointName, e.EndpointStatus],
+      );
+    assert.deepEqual(await withStatus(), [
+      [failing, 'Failed'],
+      [serving, 'InService'],
+    ]);
+    assert.deepEqual(await withStatus('InService'), [[serving, 'InService']]);
+    assert.deepEqual(await withStatus('Failed'), [[failing, 'Failed']]);
+    assert.deepEqual(await withStatus('Creating'), []);
+    for (const endpoint of [serving, failing]) {
+      await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
+    }
   });
 
-  test('tags: AddTags overwrites, ListTags, DeleteTags', async () => {
+  test('tags: AddTags overwrites, ListTags, DeleteTags', { timeout: TIMEOUT.test }, async () => {
     const model = await createModel(t.sm);
     const arn = `arn:aws:sagemaker:us-east-1:123456789012:model/${model.toLowerCase()}`;
     await t.sm.send(new AddTagsCommand({ ResourceArn: arn, Tags: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }] }));

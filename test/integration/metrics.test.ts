@@ -7,8 +7,9 @@ import { managedContainers, requireDocker } from '../helpers/docker.js';
 import { type TestEmulator, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
 import { sample, scrape } from '../helpers/metrics.js';
 import { createEndpoint, createServerlessEndpoint } from '../helpers/sagemaker.js';
+import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
 
-describe('Prometheus metrics mirror CloudWatch', () => {
+describe('Prometheus metrics mirror CloudWatch', { timeout: TIMEOUT.suite }, () => {
   let t: TestEmulator;
   const logLines: Record<string, unknown>[] = [];
   before(async () => {
@@ -24,7 +25,7 @@ describe('Prometheus metrics mirror CloudWatch', () => {
   const invoke = (endpoint: string, body: unknown) =>
     t.runtime.send(new InvokeEndpointCommand({ EndpointName: endpoint, Body: Buffer.from(JSON.stringify(body)), ContentType: 'application/json' }));
 
-  test('a known sequence gives exactly those numbers for that endpoint and variant', async () => {
+  test('a known sequence gives exactly those numbers for that endpoint and variant', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createServerlessEndpoint(t.sm, { memory: 2048, maxConcurrency: 2 });
     // k = 3 successes (the first is cold start 1), m = 2 model errors.
     for (let i = 0; i < 3; i++) {
@@ -70,16 +71,12 @@ describe('Prometheus metrics mirror CloudWatch', () => {
     assert.ok(cost <= (billedSeconds + 8 * 0.001) * perSecond + 1e-12, 'at most 1 ms rounding per request');
 
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
-    const deadline = Date.now() + 10_000;
-    let after = await scrape(t.url);
-    while (after.includes(`endpoint_name="${endpoint}"`) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      after = await scrape(t.url);
-    }
-    assert.ok(!after.includes(`endpoint_name="${endpoint}"`), 'a deleted endpoint’s series disappear');
+    await pollUntil('a deleted endpoint’s series to disappear', async () => !(await scrape(t.url)).includes(`endpoint_name="${endpoint}"`), {
+      timeoutMs: 10_000,
+    });
   });
 
-  test('provisioned cost accrues as instance-seconds × the hourly price', async () => {
+  test('provisioned cost accrues as instance-seconds × the hourly price', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createEndpoint(t.sm, { instanceCount: 2, variant: { InstanceType: 'ml.m5.large' } });
     const labels = { endpoint_name: endpoint, variant_name: 'AllTraffic' };
     await invoke(endpoint, {});
@@ -95,27 +92,43 @@ describe('Prometheus metrics mirror CloudWatch', () => {
     assert.ok(c2 - c1 >= 1.4 * perSecond, `${c2 - c1} ≥ 1.4 s of two instances`);
     assert.equal(sample(await scrape(t.url), 'sagemaker_invocations_per_instance_total', labels), 0.5);
     // CPU and memory are sampled from Docker every second here (SME_METRICS_SAMPLE_SECONDS=1).
-    const deadline = Date.now() + 10_000;
-    let memory = 0;
-    while (!(memory > 0) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
-      memory = sample(await scrape(t.url), 'sagemaker_memory_utilization_percent', labels) ?? 0;
+    const memory = await pollUntil(
+      'a memory utilisation sample',
+      async () => {
+        const m = sample(await scrape(t.url), 'sagemaker_memory_utilization_percent', labels) ?? 0;
+        return m > 0 && m;
+      },
+      { timeoutMs: 10_000, intervalMs: 250 },
+    );
+    assert.ok(memory < 100, `memory utilisation ${memory}%`);
+    // One container keeps a core busy for 5 s: a few samples see it (averaged over the two instances).
+    const cpuSamples: number[] = [];
+    const burn = invoke(endpoint, { burnMs: 5000 });
+    try {
+      const busy = await pollUntil(
+        'a CPU utilisation sample above 0 while a container burns CPU',
+        async () => {
+          const cpu = sample(await scrape(t.url), 'sagemaker_cpu_utilization_percent', labels) ?? 0;
+          cpuSamples.push(cpu);
+          return cpu > 10 && cpu;
+        },
+        { timeoutMs: 4500, intervalMs: 250 },
+      ).catch((e: Error) => assert.fail(`${e.message}; samples: ${cpuSamples.join(', ')}`));
+      assert.ok(busy <= 100 * 2, `CPU utilisation ${busy}% (100 per core)`);
+    } finally {
+      await burn.catch(() => undefined);
     }
-    assert.ok(memory > 0 && memory < 100, `memory utilisation ${memory}%`);
-    assert.ok((sample(await scrape(t.url), 'sagemaker_cpu_utilization_percent', labels) ?? -1) >= 0);
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('container stdout and stderr are in the emulator log, labelled with endpoint, variant and container', async () => {
+  test('container stdout and stderr are in the emulator log, labelled with endpoint, variant and container', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createEndpoint(t.sm);
     await invoke(endpoint, { hello: 'logs' });
-    const deadline = Date.now() + 5000;
     const fromContainer = () => logLines.filter((l) => l.endpoint === endpoint && typeof l.container === 'string' && l.stream);
-    while (fromContainer().length < 2 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const lines = fromContainer();
-    assert.ok(lines.length >= 2, 'the container’s start-up and invocation lines are captured');
+    const lines = await pollUntil('the container’s start-up and invocation lines in the log', () => fromContainer().length >= 2 && fromContainer(), {
+      timeoutMs: 5000,
+      intervalMs: 50,
+    });
     assert.ok(lines.every((l) => l.variant === 'AllTraffic' && /^i-[0-9a-f]+$/.test(String(l.instance))));
     assert.ok(lines.some((l) => String(l.msg).includes('"event":"invocation"')), 'the invocation line of the echo model');
     const requestLines = logLines.filter((l) => l.endpoint === endpoint && l.msg === 'endpoint in service');

@@ -24,6 +24,7 @@ import { dockerInspect, ECHO_IMAGE, managedContainers, requireDocker } from '../
 import { credentials, makeModelTarball, removeStateDir, startTestEmulator, type TestEmulator, uniqueName } from '../helpers/emulator.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
 import { freePort } from '../helpers/free-port.js';
+import { TIMEOUT, within } from '../helpers/bounded.js';
 
 /**
  * State survives the gateway: a clean restart brings endpoints back, a killed
@@ -59,7 +60,7 @@ async function invoke(runtime: SageMakerRuntimeClient, endpoint: string, body: u
 /** Polls DescribeEndpoint until the status is `want` (anything but Creating/InService/Updating fails at once). */
 async function waitForStatus(sm: SageMakerClient, endpoint: string, want: string, limitMs = 120_000): Promise<DescribeEndpointCommandOutput> {
   const deadline = Date.now() + limitMs;
-  for (;;) {
+  for (let round = 0; ; round++) {
     const d = await sm.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
     if (d.EndpointStatus === want) {
       return d;
@@ -68,7 +69,7 @@ async function waitForStatus(sm: SageMakerClient, endpoint: string, want: string
       ['Creating', 'InService', 'Updating', 'SystemUpdating'].includes(d.EndpointStatus ?? ''),
       `endpoint ${endpoint} is ${d.EndpointStatus}: ${d.FailureReason ?? ''}`,
     );
-    assert.ok(Date.now() < deadline, `endpoint ${endpoint} still ${d.EndpointStatus} after ${limitMs} ms`);
+    assert.ok(Date.now() < deadline && round < limitMs / 250, `endpoint ${endpoint} still ${d.EndpointStatus} after ${limitMs} ms`);
     await sleep(250);
   }
 }
@@ -80,7 +81,7 @@ async function waitForStatus(sm: SageMakerClient, endpoint: string, want: string
  */
 async function invokeOnceServing(runtime: SageMakerRuntimeClient, endpoint: string, body: unknown): Promise<EchoAnswer> {
   let lastError: unknown;
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+  for (let round = 0, deadline = Date.now() + 60_000; Date.now() < deadline && round < 240; round++) {
     try {
       return await invoke(runtime, endpoint, body);
     } catch (err) {
@@ -95,7 +96,7 @@ async function invokeOnceServing(runtime: SageMakerRuntimeClient, endpoint: stri
 function assertNoContainersLeft(stateDir: string, what: string): void {
   const left = managedContainers(stateDir);
   if (left.length > 0) {
-    execFileSync('docker', ['rm', '-f', ...left], { stdio: 'pipe' });
+    execFileSync('docker', ['rm', '-f', ...left], { stdio: 'pipe', timeout: 60_000 });
   }
   assert.deepEqual(left, [], `${what}: containers left behind`);
 }
@@ -138,9 +139,9 @@ async function startChild(stateDir: string): Promise<ChildEmulator> {
   void exited.then((e) => (exit = e));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
-  for (;;) {
+  for (let round = 0; ; round++) {
     assert.equal(exit, undefined, `the child emulator exited (${JSON.stringify(exit)}) before answering /health:\n${out}`);
-    const health = await fetch(`${url}/health`).then(
+    const health = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5000) }).then(
       (r) => (r.ok ? (r.json() as Promise<{ status: string; docker: { reachable: boolean } }>) : undefined),
       () => undefined,
     );
@@ -149,7 +150,7 @@ async function startChild(stateDir: string): Promise<ChildEmulator> {
       assert.equal(health.docker.reachable, true, `the child emulator cannot reach Docker:\n${out}`);
       break;
     }
-    assert.ok(Date.now() < deadline, `the child emulator did not answer /health within 60 s:\n${out}`);
+    assert.ok(Date.now() < deadline && round < 600, `the child emulator did not answer /health within 60 s:\n${out}`);
     await sleep(100);
   }
   const clientConfig = { endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 };
@@ -170,7 +171,7 @@ async function startChild(stateDir: string): Promise<ChildEmulator> {
   };
 }
 
-describe('persistence and clean-up across gateway restarts', () => {
+describe('persistence and clean-up across gateway restarts', { timeout: TIMEOUT.suite }, () => {
   /** In-process emulators still running, stopped in after(). */
   const running = new Set<TestEmulator>();
   const children = new Set<ChildEmulator>();
@@ -204,7 +205,7 @@ describe('persistence and clean-up across gateway restarts', () => {
       c.destroyClients();
       if (c.child.exitCode === null && c.child.signalCode === null) {
         c.child.kill('SIGKILL');
-        await c.exited;
+        await within('the SIGKILLed child emulator to exit', 10_000, c.exited);
       }
     }
     const problems: string[] = [];
@@ -222,7 +223,7 @@ describe('persistence and clean-up across gateway restarts', () => {
     assert.deepEqual(problems, []);
   });
 
-  describe('restart on the same state directory', () => {
+  describe('restart on the same state directory', { timeout: TIMEOUT.suite }, () => {
     /** What the first gateway made; filled by the first test, read by the next ones. */
     let made:
       | {
@@ -244,7 +245,7 @@ describe('persistence and clean-up across gateway restarts', () => {
       return made;
     };
 
-    test('stop() removes the containers; restart() starts on the same state', async () => {
+    test('stop() removes the containers; restart() starts on the same state', { timeout: TIMEOUT.long }, async () => {
       const tarball = makeModelTarball('persist');
       tarballs.push(tarball);
       const first = track(await startTestEmulator());
@@ -300,7 +301,7 @@ describe('persistence and clean-up across gateway restarts', () => {
       await early;
     });
 
-    test('models, the config, the endpoint and every tag are still there', async () => {
+    test('models, the config, the endpoint and every tag are still there', { timeout: TIMEOUT.long }, async () => {
       const { second, modelA, modelB, config, endpoint, endpointArn } = state();
       const sm = second.sm;
       const tarballUrl = pathToFileURL(tarballs[0]!).href;
@@ -331,7 +332,7 @@ describe('persistence and clean-up across gateway restarts', () => {
       assert.deepEqual(await tagsOf(c.EndpointConfigArn!), [{ Key: 'kind', Value: 'config' }]);
     });
 
-    test('a request that arrives while the endpoint is being restored waits for it', async () => {
+    test('a request that arrives while the endpoint is being restored waits for it', { timeout: TIMEOUT.long }, async () => {
       const { early } = state();
       const result = await early;
       assert.ok('ok' in result, `the invocation sent during the restore failed: ${'error' in result ? `${result.error.name}: ${result.error.message}` : ''}`);
@@ -339,7 +340,7 @@ describe('persistence and clean-up across gateway restarts', () => {
       assert.deepEqual(result.ok.model, { name: 'echo', version: 'persist' });
     });
 
-    test('the endpoint is back InService without any user action, on new containers', async () => {
+    test('the endpoint is back InService without any user action, on new containers', { timeout: TIMEOUT.long }, async () => {
       const { second, stateDir, endpoint, config, firstAnswer, oldContainers } = state();
       const d = await waitForStatus(second.sm, endpoint, 'InService');
       assert.equal(d.EndpointConfigName, config);
@@ -359,7 +360,7 @@ describe('persistence and clean-up across gateway restarts', () => {
     });
   });
 
-  test('containers of a SIGKILLed gateway are removed as orphans and the endpoint comes back on new ones', async () => {
+  test('containers of a SIGKILLed gateway are removed as orphans and the endpoint comes back on new ones', { timeout: TIMEOUT.long }, async () => {
     const stateDir = newStateDir();
     const gw = await startChild(stateDir);
     children.add(gw);
@@ -372,7 +373,7 @@ describe('persistence and clean-up across gateway restarts', () => {
 
     gw.destroyClients();
     gw.child.kill('SIGKILL');
-    const exit = await gw.exited;
+    const exit = await within('the SIGKILLed child emulator to exit', 10_000, gw.exited);
     assert.equal(exit.signal, 'SIGKILL');
     // Nobody cleaned up: the model container outlives its gateway.
     assert.deepEqual(managedContainers(stateDir), old);
@@ -401,7 +402,7 @@ describe('persistence and clean-up across gateway restarts', () => {
     assert.deepEqual(managedContainers(stateDir), []);
   });
 
-  test('SIGTERM: the gateway removes its containers and exits 0', async () => {
+  test('SIGTERM: the gateway removes its containers and exits 0', { timeout: TIMEOUT.long }, async () => {
     const stateDir = newStateDir();
     const gw = await startChild(stateDir);
     children.add(gw);
@@ -411,7 +412,7 @@ describe('persistence and clean-up across gateway restarts', () => {
 
     gw.destroyClients();
     gw.child.kill('SIGTERM');
-    const exit = await gw.exited;
+    const exit = await within('the child emulator to exit on SIGTERM', 60_000, gw.exited);
     assert.deepEqual(exit, { code: 0, signal: null }, `the child's output:\n${gw.output()}`);
     assert.deepEqual(managedContainers(stateDir), [], 'containers left after a graceful shutdown');
     assert.match(gw.output(), /shutting down: removing model containers/);

@@ -8,13 +8,14 @@ import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { managedContainers, requireDocker } from '../helpers/docker.js';
 import { type TestEmulator, makeModelTarball, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
+import { TIMEOUT } from '../helpers/bounded.js';
 
 /**
  * s3:// model data through an S3-compatible endpoint named by AWS_ENDPOINT_URL_S3.
  * The emulator's real S3 client (AWS SDK) talks to a minimal path-style
  * object server standing in for MinIO or LocalStack, which this machine lacks.
  */
-describe('s3:// ModelDataUrl through AWS_ENDPOINT_URL_S3', () => {
+describe('s3:// ModelDataUrl through AWS_ENDPOINT_URL_S3', { timeout: TIMEOUT.suite }, () => {
   const objects = new Map<string, Buffer>();
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
@@ -45,7 +46,7 @@ describe('s3:// ModelDataUrl through AWS_ENDPOINT_URL_S3', () => {
     removeStateDir(t.stateDir);
   });
 
-  test('the object is downloaded, extracted into /opt/ml/model and served', async () => {
+  test('the object is downloaded, extracted into /opt/ml/model and served', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createEndpoint(t.sm, { modelDataUrl: 's3://models/echo/model.tar.gz' });
     const r = await t.runtime.send(new InvokeEndpointCommand({ EndpointName: endpoint, Body: Buffer.from('{}'), ContentType: 'application/json' }));
     const answer = JSON.parse(Buffer.from(r.Body!).toString()) as { model: { version: string }; modelFiles: string[] };
@@ -55,7 +56,7 @@ describe('s3:// ModelDataUrl through AWS_ENDPOINT_URL_S3', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('a missing object fails the endpoint with a reason naming the URL', async () => {
+  test('a missing object fails the endpoint with a reason naming the URL', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createEndpoint(t.sm, { modelDataUrl: 's3://models/nope.tar.gz', wait: false });
     let d = await t.sm.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
     for (let i = 0; i < 100 && d.EndpointStatus === 'Creating'; i++) {

@@ -5,22 +5,15 @@ import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { dockerInspect, managedContainers, requireDocker } from '../helpers/docker.js';
 import { type TestEmulator, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
 import { createServerlessEndpoint } from '../helpers/sagemaker.js';
+import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
 
 type ServiceError = Error & { $metadata: { httpStatusCode?: number }; OriginalStatusCode?: number; OriginalMessage?: string };
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = (what: string, check: () => boolean, timeoutMs = 30_000) => pollUntil(what, check, { timeoutMs, intervalMs: 50 });
 
-describe('serverless endpoints', () => {
+describe('serverless endpoints', { timeout: TIMEOUT.suite }, () => {
   let t: TestEmulator;
   before(async () => {
     requireDocker();
@@ -36,7 +29,7 @@ describe('serverless endpoints', () => {
     t.runtime.send(new InvokeEndpointCommand({ EndpointName: endpoint, Body: json(body), ContentType: 'application/json' }));
   const hostnameOf = (r: { Body?: Uint8Array }) => (JSON.parse(Buffer.from(r.Body ?? []).toString()) as { hostname: string }).hostname;
 
-  test('InService at zero; the first request is cold and capped at MemorySizeInMB, the second is warm', async () => {
+  test('InService at zero; the first request is cold and capped at MemorySizeInMB, the second is warm', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createServerlessEndpoint(t.sm, { memory: 2048, maxConcurrency: 2 });
     const d = await t.sm.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
     assert.equal(d.EndpointStatus, 'InService');
@@ -56,7 +49,7 @@ describe('serverless endpoints', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('MaxConcurrency N with N+k parallel slow requests: N served at once on N containers, k throttled', async () => {
+  test('MaxConcurrency N with N+k parallel slow requests: N served at once on N containers, k throttled', { timeout: TIMEOUT.test }, async () => {
     const N = 3;
     const k = 2;
     const { endpoint } = await createServerlessEndpoint(t.sm, { maxConcurrency: N });
@@ -84,7 +77,7 @@ describe('serverless endpoints', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('idle timeout (tag sme:idle-timeout-seconds) → zero containers, and the next request is cold again', async () => {
+  test('idle timeout (tag sme:idle-timeout-seconds) → zero containers, and the next request is cold again', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createServerlessEndpoint(t.sm, { tags: { 'sme:idle-timeout-seconds': '1' } });
     const first = await invoke(endpoint, {});
     await waitFor('scale to zero', () => managedContainers(t.stateDir, endpoint).length === 0);
@@ -95,7 +88,7 @@ describe('serverless endpoints', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('injected cold-start delay (tag sme:cold-start-delay-ms) shows in the cold latency only', async () => {
+  test('injected cold-start delay (tag sme:cold-start-delay-ms) shows in the cold latency only', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createServerlessEndpoint(t.sm, { tags: { 'sme:cold-start-delay-ms': '1500' } });
     const t0 = Date.now();
     await invoke(endpoint, {});
@@ -108,7 +101,7 @@ describe('serverless endpoints', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('ProvisionedConcurrency containers exist before any request and survive the idle timeout', async () => {
+  test('ProvisionedConcurrency containers exist before any request and survive the idle timeout', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createServerlessEndpoint(t.sm, {
       maxConcurrency: 3,
       provisionedConcurrency: 2,
@@ -124,7 +117,7 @@ describe('serverless endpoints', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('a container that allocates beyond its memory cap is OOM-killed: ModelError naming the OOM, then a healthy request', async () => {
+  test('a container that allocates beyond its memory cap is OOM-killed: ModelError naming the OOM, then a healthy request', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createServerlessEndpoint(t.sm, { memory: 1024 });
     const err = await invoke(endpoint, { allocMb: 1500 }).then(
       () => assert.fail('expected a ModelError'),
@@ -138,7 +131,7 @@ describe('serverless endpoints', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('a cold start that never becomes healthy fails its requests after the start-up timeout', async () => {
+  test('a cold start that never becomes healthy fails its requests after the start-up timeout', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createServerlessEndpoint(t.sm, { environment: { PING_STATUS: '500' } });
     const err = await invoke(endpoint, {}).then(
       () => assert.fail('expected a ModelError'),
@@ -150,7 +143,7 @@ describe('serverless endpoints', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('serverless payload limit is 4 MB', async () => {
+  test('serverless payload limit is 4 MB', { timeout: TIMEOUT.test }, async () => {
     const { endpoint } = await createServerlessEndpoint(t.sm);
     const err = await t.runtime
       .send(new InvokeEndpointCommand({ EndpointName: endpoint, Body: Buffer.alloc(4_194_305, 'a') }))

@@ -13,13 +13,18 @@ import {
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { managedContainers, requireDocker } from '../helpers/docker.js';
 import { type TestEmulator, makeModelTarball, removeStateDir, startTestEmulator, uniqueName } from '../helpers/emulator.js';
+import { type LoopResult, TIMEOUT, backgroundLoop } from '../helpers/bounded.js';
 import { outputProblems, rawCall } from '../helpers/output-shape.js';
 import { createModel } from '../helpers/sagemaker.js';
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+/** The request loops that run through an update: far more than an update takes, and they end by themselves. */
+const LOAD_LIMITS = { maxRounds: 20_000, maxMs: 60_000 };
+/** A loop that ended by its limits did not cover the whole update: its zero failures would prove nothing. */
+const assertRanThrough = (r: LoopResult) => assert.equal(r.endedBy, 'stop', `the request loop ended by its ${r.endedBy} limit after ${r.rounds} rounds, ${r.ms} ms`);
 type Answer = { variant: string; version: string };
 
-describe('production variants, updates and rollbacks', () => {
+describe('production variants, updates and rollbacks', { timeout: TIMEOUT.suite }, () => {
   let t: TestEmulator;
   let modelV1: string;
   let modelV2: string;
@@ -64,7 +69,7 @@ describe('production variants, updates and rollbacks', () => {
   }
   const describe_ = (name: string) => t.sm.send(new DescribeEndpointCommand({ EndpointName: name }));
 
-  test('weighted routing 3:1, TargetVariant pinning, and live weights 0:1', async () => {
+  test('weighted routing 3:1, TargetVariant pinning, and live weights 0:1', { timeout: TIMEOUT.test }, async () => {
     const endpoint = await endpointFrom(
       await config([provisioned('A', modelV1, { InitialVariantWeight: 3 }), provisioned('B', modelV2, { InitialVariantWeight: 1 })]),
     );
@@ -108,19 +113,18 @@ describe('production variants, updates and rollbacks', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('instance counts scale out and in while requests keep succeeding', async () => {
+  test('instance counts scale out and in while requests keep succeeding', { timeout: TIMEOUT.test }, async () => {
     const endpoint = await endpointFrom(await config([provisioned('A', modelV1)]));
     let failures = 0;
     let served = 0;
-    let running = true;
-    const loop = (async () => {
-      while (running) {
-        await invoke(endpoint, { body: { sleepMs: 20 } }).then(
+    const load = backgroundLoop(
+      () =>
+        invoke(endpoint, { body: { sleepMs: 20 } }).then(
           () => served++,
           () => failures++,
-        );
-      }
-    })();
+        ),
+      LOAD_LIMITS,
+    );
     const resize = async (count: number) => {
       await t.sm.send(
         new UpdateEndpointWeightsAndCapacitiesCommand({
@@ -136,30 +140,33 @@ describe('production variants, updates and rollbacks', () => {
       assert.equal(d.ProductionVariants![0]!.CurrentInstanceCount, count);
       assert.equal(managedContainers(t.stateDir, endpoint).length, count);
     };
-    await resize(3);
-    await resize(1);
-    running = false;
-    await loop;
+    try {
+      await resize(3);
+      await resize(1);
+      assertRanThrough(await load.stop());
+    } finally {
+      await load.stop();
+    }
     assert.equal(failures, 0, `${failures} requests failed of ${served + failures}`);
     assert.ok(served > 10);
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('UpdateEndpoint to a config with another model: zero failed requests, then the new model answers', async () => {
+  test('UpdateEndpoint to a config with another model: zero failed requests, then the new model answers', { timeout: TIMEOUT.test }, async () => {
     const endpoint = await endpointFrom(await config([provisioned('AllTraffic', modelV1, { InitialInstanceCount: 2 })]));
     const before = managedContainers(t.stateDir, endpoint);
     const newConfig = await config([provisioned('AllTraffic', modelV2)]);
     let failures = 0;
     const versions: string[] = [];
-    let running = true;
-    const loop = (async () => {
-      while (running) {
-        await invoke(endpoint, { body: { sleepMs: 10 } }).then(
+    const load = backgroundLoop(
+      () =>
+        invoke(endpoint, { body: { sleepMs: 10 } }).then(
           (a) => versions.push(a.version),
           () => failures++,
-        );
-      }
-    })();
+        ),
+      LOAD_LIMITS,
+    );
+    try {
     await new Promise((r) => setTimeout(r, 200));
     await t.sm.send(new UpdateEndpointCommand({ EndpointName: endpoint, EndpointConfigName: newConfig }));
     const during = await describe_(endpoint);
@@ -174,8 +181,10 @@ describe('production variants, updates and rollbacks', () => {
     await assert.rejects(t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint })), { name: 'ValidationException' });
     await waitInService(endpoint);
     await new Promise((r) => setTimeout(r, 300));
-    running = false;
-    await loop;
+    assertRanThrough(await load.stop());
+    } finally {
+      await load.stop();
+    }
     assert.equal(failures, 0, `${failures} requests failed during the update`);
     assert.equal(versions[0], 'v1');
     assert.equal(versions.at(-1), 'v2');
@@ -189,7 +198,7 @@ describe('production variants, updates and rollbacks', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('an update whose containers cannot start rolls back: the old model still answers, FailureReason says why', async () => {
+  test('an update whose containers cannot start rolls back: the old model still answers, FailureReason says why', { timeout: TIMEOUT.test }, async () => {
     const endpoint = await endpointFrom(await config([provisioned('AllTraffic', modelV1)]));
     const broken = await createModel(t.sm, { environment: { EXIT_AT_START: '4' } });
     const badConfig = await config([provisioned('AllTraffic', broken)]);
@@ -210,7 +219,7 @@ describe('production variants, updates and rollbacks', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('serverless → real-time is allowed; real-time → serverless is refused', async () => {
+  test('serverless → real-time is allowed; real-time → serverless is refused', { timeout: TIMEOUT.test }, async () => {
     const serverlessConfig = await config([
       { VariantName: 'AllTraffic', ModelName: modelV1, ServerlessConfig: { MemorySizeInMB: 1024, MaxConcurrency: 2 } },
     ]);
@@ -233,7 +242,7 @@ describe('production variants, updates and rollbacks', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('serverless memory and concurrency changes take effect without failing requests', async () => {
+  test('serverless memory and concurrency changes take effect without failing requests', { timeout: TIMEOUT.test }, async () => {
     const endpoint = await endpointFrom(
       await config([{ VariantName: 'AllTraffic', ModelName: modelV1, ServerlessConfig: { MemorySizeInMB: 1024, MaxConcurrency: 1 } }]),
     );
@@ -256,19 +265,17 @@ describe('production variants, updates and rollbacks', () => {
 
     const bigger = await config([{ VariantName: 'AllTraffic', ModelName: modelV2, ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 2 } }]);
     let failures = 0;
-    let running = true;
-    const loop = (async () => {
-      while (running) {
-        await invoke(endpoint).catch(() => failures++);
+    const load = backgroundLoop(() => invoke(endpoint).catch(() => failures++), LOAD_LIMITS);
+    try {
+      await t.sm.send(new UpdateEndpointCommand({ EndpointName: endpoint, EndpointConfigName: bigger }));
+      await waitInService(endpoint);
+      for (let i = 0; i < 100 && (await describe_(endpoint)).PendingDeploymentSummary; i++) {
+        await new Promise((r) => setTimeout(r, 100));
       }
-    })();
-    await t.sm.send(new UpdateEndpointCommand({ EndpointName: endpoint, EndpointConfigName: bigger }));
-    await waitInService(endpoint);
-    for (let i = 0; i < 100 && (await describe_(endpoint)).PendingDeploymentSummary; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+      assertRanThrough(await load.stop());
+    } finally {
+      await load.stop();
     }
-    running = false;
-    await loop;
     assert.equal(failures, 0);
     assert.equal((await invoke(endpoint)).version, 'v2');
     d = await describe_(endpoint);
@@ -276,7 +283,7 @@ describe('production variants, updates and rollbacks', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('RetainAllVariantProperties keeps live counts and weights unless excluded', async () => {
+  test('RetainAllVariantProperties keeps live counts and weights unless excluded', { timeout: TIMEOUT.test }, async () => {
     const endpoint = await endpointFrom(await config([provisioned('A', modelV1)]));
     await t.sm.send(
       new UpdateEndpointWeightsAndCapacitiesCommand({
@@ -316,7 +323,7 @@ describe('production variants, updates and rollbacks', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('UpdateEndpointWeightsAndCapacities validation', async () => {
+  test('UpdateEndpointWeightsAndCapacities validation', { timeout: TIMEOUT.test }, async () => {
     const endpoint = await endpointFrom(await config([provisioned('A', modelV1)]));
     const call = (DesiredWeightsAndCapacities: { VariantName: string; DesiredWeight?: number; DesiredInstanceCount?: number }[]) =>
       t.sm.send(new UpdateEndpointWeightsAndCapacitiesCommand({ EndpointName: endpoint, DesiredWeightsAndCapacities }));
@@ -340,7 +347,7 @@ describe('production variants, updates and rollbacks', () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 
-  test('DeleteEndpoint of a busy endpoint lets in-flight requests finish, and leaves nothing running', async () => {
+  test('DeleteEndpoint of a busy endpoint lets in-flight requests finish, and leaves nothing running', { timeout: TIMEOUT.test }, async () => {
     const endpoint = await endpointFrom(await config([provisioned('A', modelV1)]));
     const inFlight = invoke(endpoint, { body: { sleepMs: 1500 } });
     await new Promise((r) => setTimeout(r, 300));
