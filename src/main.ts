@@ -40,12 +40,20 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(1);
   });
 
-  let signals = 0;
+  // A second signal means "exit now, skip the clean-up", but only once the first has had a
+  // moment: Ctrl-C under a wrapper (npm, make, a script forwarding signals) often delivers the
+  // terminal's SIGINT and the wrapper's SIGTERM a few milliseconds apart, for one request.
+  const SAME_REQUEST_MS = 1000;
+  let firstSignalAt: number | undefined;
   const stop = (signal: string) => {
-    if (++signals > 1) {
+    if (firstSignalAt !== undefined) {
+      if (Date.now() - firstSignalAt < SAME_REQUEST_MS) {
+        return;
+      }
       log.warn('second signal: exiting without cleaning up');
       process.exit(130);
     }
+    firstSignalAt = Date.now();
     log.info({ signal }, 'shutting down: removing model containers');
     emulator.close().then(
       () => {
