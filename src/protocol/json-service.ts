@@ -4,7 +4,7 @@ import { AwsError } from './aws-error.js';
 import type { RequestInfo, RequestHandler } from './dispatcher.js';
 import { writeAwsError } from './error-response.js';
 import { checkContentType, parseBody, parseTarget } from './json11.js';
-import { readBody } from './request-body.js';
+import { bodyReader } from './request-body.js';
 import { decodeInput, type ServiceName } from './shape-validator.js';
 import { serializationException, unknownOperation, validationException } from './wire-errors.js';
 
@@ -34,6 +34,7 @@ export interface JsonServiceSpec<Ctx> {
  */
 export function jsonService<Ctx>(spec: JsonServiceSpec<Ctx>): RequestHandler {
   const style = spec.version === '1.1' ? 'json-1.1' : 'json-1.0';
+  const readBody = bodyReader(JSON_SERVICE_MAX_BODY);
   return (req, res, info) => {
     let operation = '';
     serve(req, res, info, (op) => (operation = op)).then(
@@ -64,7 +65,7 @@ export function jsonService<Ctx>(spec: JsonServiceSpec<Ctx>): RequestHandler {
       );
     }
     checkContentType(req.headers['content-type'], spec.targetPrefix, spec.version);
-    const input = spec.decode(operation, parseBody(await readBody(req, res, JSON_SERVICE_MAX_BODY)));
+    const input = spec.decode(operation, parseBody(await readBody(req, res)));
     const output = await handler(input, spec.context(info, operation));
     const payload = JSON.stringify(output);
     res.statusCode = 200;

@@ -10,9 +10,10 @@ import { payloadTooLarge, serializationException } from './wire-errors.js';
  * Content-Encoding says, an unknown encoding, or a client that went away
  * midway is a SerializationException (400), never a 500.
  */
-export function readBody(req: IncomingMessage, res: ServerResponse, limitBytes: number): Promise<Buffer> {
+export function bodyReader(limitBytes: number): (req: IncomingMessage, res: ServerResponse) => Promise<Buffer> {
+  // One parser for every request: body-parser compiles its options when it is made.
   const parse = express.raw({ type: () => true, limit: limitBytes, inflate: true });
-  return new Promise<Buffer>((resolve, reject) => {
+  return (req, res) => new Promise<Buffer>((resolve, reject) => {
     parse(req as express.Request, res as express.Response, (err?: unknown) => {
       if (err) {
         reject(mapReadError(err, limitBytes));
