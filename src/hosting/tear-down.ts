@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { endpointKind } from '../resources/kinds.js';
 import { moveLiveStatus } from '../store/endpoint-lifecycle.js';
 import { drainFleet } from './fleet.js';
 import { type HostingContext, STOP_GRACE_SECONDS } from './hosting-context.js';
@@ -20,11 +21,8 @@ export async function tearDown(ctx: HostingContext, region: string, name: string
   // Metrics carry the name as the user spelled it, not the case-folded key.
   ctx.metrics?.forgetEndpoint(record?.name ?? name);
   await fs.rm(ctx.factory.artifactRoot(region, name), { recursive: true, force: true });
-  ctx.store.transaction(() => {
-    ctx.store.endpoints.delete(region, name);
-    if (record) {
-      ctx.store.tags.removeAll(record.arn);
-    }
-  });
+  if (record) {
+    ctx.store.deleteResource(endpointKind, region, name, record.arn);
+  }
   ctx.log.info({ endpoint: name }, 'endpoint deleted');
 }
