@@ -53,7 +53,7 @@ export function buildApp(deps: AppDeps): RequestListener {
     )
     // POST / without a target: the control plane says what is missing.
     .route({ method: 'POST', path: /^\/$/, handler: controlPlane })
-    .route({ method: '*', path: RESET, handler: resetRoute({ store: deps.store, hosting: deps.hosting, metrics: deps.metrics, log: deps.log }) });
+    .route({ method: '*', path: RESET, handler: resetRoute({ store: deps.store, hosting: deps.hosting, log: deps.log }) });
   return dispatcher.listener;
 }
 

@@ -1,14 +1,11 @@
 import type { Logger } from 'pino';
 import type { Hosting } from '../hosting/hosting.js';
-import type { Metrics } from '../observability/metrics.js';
 import type { RestRoute } from '../protocol/dispatcher.js';
-import { endpointKind } from '../resources/kinds.js';
 import type { Store } from '../store/store.js';
 
 export interface ResetDeps {
   store: Store;
   hosting: Hosting;
-  metrics: Metrics;
   log: Logger;
 }
 
@@ -22,10 +19,8 @@ export function resetRoute(deps: ResetDeps): RestRoute['handler'] {
   let running: Promise<void> | undefined;
   const reset = async (): Promise<void> => {
     const started = Date.now();
+    // Hosting forgets each live endpoint's metrics as it stops it.
     await deps.hosting.resetAll();
-    for (const { doc } of deps.store.table(endpointKind).all()) {
-      deps.metrics.forgetEndpoint(doc.name);
-    }
     deps.store.clear();
     deps.log.info({ ms: Date.now() - started }, 'emulator reset: every resource deleted, every container removed');
   };
