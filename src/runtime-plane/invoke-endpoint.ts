@@ -103,7 +103,7 @@ async function invoke(deps: InvokeDeps, r: InvokeRequest, site: InvocationSite):
   }
   try {
     site.instanceId = lease.instance.instanceId;
-    await forward(deps, r, fleet, lease, abort.signal, Number.isNaN(declared), started);
+    await forward(deps, r, fleet, lease, abort.signal, Number.isNaN(declared), started, site);
   } finally {
     lease.release();
     res.off('close', onClose);
@@ -118,6 +118,7 @@ async function forward(
   signal: AbortSignal,
   unknownLength: boolean,
   started: number,
+  site: InvocationSite,
 ): Promise<void> {
   const { req, res } = r;
   const instance = lease.instance;
@@ -176,8 +177,7 @@ async function forward(
   }
   if (errorText !== undefined) {
     record(answer.status, true);
-    const site = { region: r.region, accountId: deps.accountId, endpointName: r.endpointName, variantName: fleet.variantName, instanceId: instance.instanceId };
-    throw modelError(site, answer.status, errorText);
+    throw modelError({ ...site, variantName: fleet.variantName, instanceId: instance.instanceId }, answer.status, errorText);
   }
   res.statusCode = 200;
   res.setHeader('Content-Type', String(answer.headers['content-type'] ?? 'application/octet-stream'));
