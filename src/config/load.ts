@@ -37,7 +37,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     containerHost: e.SME_CONTAINER_HOST,
     dockerNetwork: e.SME_DOCKER_NETWORK,
     metricsSampleSeconds: e.SME_METRICS_SAMPLE_SECONDS,
-    s3Endpoint: e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL,
+    s3Endpoint: e.SME_S3_ENDPOINT_URL ?? e.AWS_ENDPOINT_URL_S3,
+    snsEndpoint: e.SME_SNS_ENDPOINT_URL,
     dockerHost: e.DOCKER_HOST,
   };
 }

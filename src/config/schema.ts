@@ -49,9 +49,15 @@ export const envSchema = z.object({
   SME_DOCKER_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a Docker network name').optional(),
   /** How often CPU and memory utilisation are sampled from Docker. */
   SME_METRICS_SAMPLE_SECONDS: intFromEnv(1, 3600).default(10),
-  /** Standard AWS variable: where s3:// ModelDataUrls are fetched from (MinIO, LocalStack, …). */
+  /**
+   * An S3-compatible server (MinIO, LocalStack, moto) that every s3:// URL the
+   * emulator reads or writes goes to, instead of the S3 embedded on our own port.
+   */
+  SME_S3_ENDPOINT_URL: z.string().url().optional(),
+  /** The SDK's own variable for the same thing; SME_S3_ENDPOINT_URL wins when both are set. */
   AWS_ENDPOINT_URL_S3: z.string().url().optional(),
-  AWS_ENDPOINT_URL: z.string().url().optional(),
+  /** Where async inference publishes its SNS notifications (LocalStack, moto); unset, they are logged. */
+  SME_SNS_ENDPOINT_URL: z.string().url().optional(),
   /** Standard Docker variable, read here so that nothing else reads the environment. */
   DOCKER_HOST: z.string().optional(),
 });
@@ -73,6 +79,8 @@ export interface Config {
   containerHost: string;
   dockerNetwork: string | undefined;
   metricsSampleSeconds: number;
+  /** External S3 for every s3:// URL; undefined means the embedded store. */
   s3Endpoint: string | undefined;
+  snsEndpoint: string | undefined;
   dockerHost: string | undefined;
 }

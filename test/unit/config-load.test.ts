@@ -112,12 +112,15 @@ describe('loadConfig', () => {
     assert.equal(c.port, 8181);
   });
 
-  test('the S3 endpoint falls back to AWS_ENDPOINT_URL, and AWS_ENDPOINT_URL_S3 wins', () => {
-    assert.equal(loadConfig({ AWS_ENDPOINT_URL: 'http://localstack:4566' }, CWD).s3Endpoint, 'http://localstack:4566');
+  test('S3 is embedded unless SME_S3_ENDPOINT_URL or AWS_ENDPOINT_URL_S3 names another; SME_ wins', () => {
+    // AWS_ENDPOINT_URL points the user's clients at us: it must not send our own S3 calls elsewhere.
+    assert.equal(loadConfig({ AWS_ENDPOINT_URL: 'http://localstack:4566' }, CWD).s3Endpoint, undefined);
+    assert.equal(loadConfig({ AWS_ENDPOINT_URL_S3: 'http://minio:9000' }, CWD).s3Endpoint, 'http://minio:9000');
     assert.equal(
-      loadConfig({ AWS_ENDPOINT_URL: 'http://localstack:4566', AWS_ENDPOINT_URL_S3: 'http://minio:9000' }, CWD).s3Endpoint,
-      'http://minio:9000',
+      loadConfig({ SME_S3_ENDPOINT_URL: 'http://moto:5000', AWS_ENDPOINT_URL_S3: 'http://minio:9000' }, CWD).s3Endpoint,
+      'http://moto:5000',
     );
+    assert.equal(loadConfig({ SME_SNS_ENDPOINT_URL: 'http://moto:5000' }, CWD).snsEndpoint, 'http://moto:5000');
   });
 
   test('a relative state directory is resolved against the given cwd', () => {
