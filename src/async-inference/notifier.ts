@@ -70,13 +70,14 @@ export function snsNotifier(options: SnsNotifierOptions): SnsNotifier {
         region,
         credentials: options.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' },
         maxAttempts,
-        requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: Math.min(requestTimeoutMs, 2000) },
+        // Without throwOnRequestTimeout the SDK only warns when requestTimeout passes, and waits on.
+        requestHandler: { requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true, connectionTimeout: Math.min(requestTimeoutMs, 2000) },
       });
       clients.set(region, client);
     }
     return client;
   };
-  // Attempts, plus the SDK's backoff between them (well under a second each at three attempts).
+  // A last resort behind the per-attempt timeout: the attempts, plus the SDK's backoff between them.
   const publishBoundMs = maxAttempts * (requestTimeoutMs + 1000);
 
   return {
