@@ -97,6 +97,7 @@ export async function getObject(s3: S3Request, storage: S3Storage): Promise<void
     }
     s3.res.setHeader('Content-Length', Math.max(0, span.end - span.start + 1));
     if (head || row.size === 0) {
+      await file.close();
       s3.res.end();
       return;
     }
