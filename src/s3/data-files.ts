@@ -46,7 +46,7 @@ export class DataFiles {
       },
     });
     try {
-      await pipeline(source, measure, createWriteStream(tmp));
+      await pipeline(source, measure, createWriteStream(tmp, { highWaterMark: 1024 * 1024 }));
       await fs.rename(tmp, this.pathOf(file));
     } catch (err) {
       await fs.rm(tmp, { force: true });
