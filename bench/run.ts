@@ -1,6 +1,7 @@
 import { benchColdStart } from './cold-start.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { benchEndpointCreation } from './endpoint-creation.js';
+import { benchS3Transfer } from './s3-transfer.js';
 import { benchWarmPath } from './warm-path.js';
 
 /**
@@ -16,6 +17,8 @@ try {
   console.log(await benchWarmPath(emu, quick ? 1000 : 4000, quick ? 2 : 3));
   console.log();
   console.log(await benchColdStart(emu, quick ? 5 : 11));
+  console.log();
+  console.log(await benchS3Transfer(emu, quick ? 10 : 40));
 } finally {
   await emu.stop();
 }

@@ -14,6 +14,9 @@ import { writeAwsError } from './protocol/error-response.js';
 import { logOutcome } from './protocol/json-service.js';
 import { unknownOperation, validationError } from './protocol/wire-errors.js';
 import { type InvokeDeps, invokeEndpoint } from './runtime-plane/invoke-endpoint.js';
+import { s3Handler } from './s3/handler.js';
+import type { S3Storage } from './s3/storage.js';
+import type { ObjectStore } from './storage/object-store.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -23,6 +26,10 @@ export interface AppDeps {
   docker: ContainerClient;
   log: Logger;
   metrics: Metrics;
+  /** Where every s3:// URL the emulator reads or writes goes: the embedded S3, or an external one (src/server.ts). */
+  objects: ObjectStore;
+  /** The embedded S3's buckets and objects, served on our port to requests signed for `s3`. */
+  s3Storage: S3Storage;
 }
 
 const INVOCATIONS = /^\/endpoints\/([^/]+)\/invocations$/;
@@ -35,6 +42,7 @@ const RESET = /^\/(?:_emulator|moto-api)\/reset$/;
  *   - `X-Amz-Target: SageMaker.*` → the control plane (AWS JSON 1.1);
  *   - `POST /endpoints/{name}/invocations` → the runtime plane, the hot path;
  *   - `POST /_emulator/reset` (and moto's `/moto-api/reset`) → delete everything;
+ *   - a request signed for `s3` (header or presigned query) → the embedded S3 (src/s3/);
  *   - anything else → Express: /health, /metrics, then the AWS-style 404.
  */
 export function buildApp(deps: AppDeps): RequestListener {
@@ -46,6 +54,7 @@ export function buildApp(deps: AppDeps): RequestListener {
   };
   const controlPlane = sageMakerControlPlane({ ...deps, now: Date.now });
   const dispatcher = new Dispatcher(deps.config.region, randomUUID, fallbackApp(deps))
+    .signingService('s3', s3Handler(deps.s3Storage, deps.log))
     .targetPrefix('SageMaker', 'sagemaker', controlPlane)
     .route(
       { method: 'POST', path: INVOCATIONS, handler: (req, res, info, m) => serveInvocation(deps, invokeDeps, req, res, m[1]!, info) },
@@ -53,7 +62,7 @@ export function buildApp(deps: AppDeps): RequestListener {
     )
     // POST / without a target: the control plane says what is missing.
     .route({ method: 'POST', path: /^\/$/, handler: controlPlane })
-    .route({ method: '*', path: RESET, handler: resetRoute({ store: deps.store, hosting: deps.hosting, log: deps.log }) });
+    .route({ method: '*', path: RESET, handler: resetRoute({ store: deps.store, hosting: deps.hosting, log: deps.log, s3: deps.s3Storage }) });
   return dispatcher.listener;
 }
 

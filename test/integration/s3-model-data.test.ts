@@ -4,9 +4,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { DeleteEndpointCommand, DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, makeModelTarball, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
+import { type TestEmulator, credentials, makeModelTarball, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
 import { TIMEOUT } from '../helpers/bounded.js';
 
@@ -65,6 +66,35 @@ describe('s3:// ModelDataUrl through AWS_ENDPOINT_URL_S3', { timeout: TIMEOUT.su
     }
     assert.equal(d.EndpointStatus, 'Failed');
     assert.match(d.FailureReason ?? '', /Could not download s3:\/\/models\/nope\.tar\.gz/);
+    await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
+  });
+});
+
+/** The default: the model tarball uploaded to the S3 on the emulator's own port, read back in-process. */
+describe('s3:// ModelDataUrl from the embedded S3', { timeout: TIMEOUT.suite }, () => {
+  let t: TestEmulator;
+  before(async () => {
+    requireDocker();
+    t = await startTestEmulator();
+  });
+  after(async () => {
+    await t.stop();
+    assert.deepEqual(managedContainers(t.stateDir), []);
+    removeStateDir(t.stateDir);
+  });
+
+  test('a tarball put with the S3 SDK is deployed and served', { timeout: TIMEOUT.test }, async () => {
+    const s3 = new S3Client({ endpoint: t.url, region: 'us-east-1', forcePathStyle: true, credentials, maxAttempts: 1 });
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: 'embedded-models' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'embedded-models', Key: 'echo/model.tar.gz', Body: readFileSync(makeModelTarball('embedded-s3')) }));
+    } finally {
+      s3.destroy();
+    }
+    const { endpoint } = await createEndpoint(t.sm, { modelDataUrl: 's3://embedded-models/echo/model.tar.gz' });
+    const r = await t.runtime.send(new InvokeEndpointCommand({ EndpointName: endpoint, Body: Buffer.from('{}'), ContentType: 'application/json' }));
+    const answer = JSON.parse(Buffer.from(r.Body!).toString()) as { model: { version: string } };
+    assert.equal(answer.model.version, 'embedded-s3');
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 });
