@@ -11,16 +11,24 @@ import { benchWarmPath } from './warm-path.js';
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const quick = process.argv.includes('quick');
+/** `npm run bench -- s3 streaming`: only the named benchmarks (all when none is named). */
+const named = process.argv.slice(2).filter((a) => a !== 'quick');
+const wanted = (name: string) => named.length === 0 || named.includes(name);
 
 const emu = await startEmulatorProcess();
 try {
-  console.log(await benchWarmPath(emu, quick ? 1000 : 4000, quick ? 2 : 3));
-  console.log();
-  console.log(await benchColdStart(emu, quick ? 5 : 11));
-  console.log();
-  console.log(await benchS3Transfer(emu, quick ? 10 : 40));
+  if (wanted('warm')) {
+    console.log(await benchWarmPath(emu, quick ? 1000 : 4000, quick ? 2 : 3), '\n');
+  }
+  if (wanted('cold')) {
+    console.log(await benchColdStart(emu, quick ? 5 : 11), '\n');
+  }
+  if (wanted('s3')) {
+    console.log(await benchS3Transfer(emu, quick ? 10 : 40), '\n');
+  }
 } finally {
   await emu.stop();
 }
-console.log();
-console.log(await benchEndpointCreation(quick ? 5 : 9));
+if (wanted('creation')) {
+  console.log(await benchEndpointCreation(quick ? 5 : 9));
+}

@@ -1,36 +1,37 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { EmulatorProcess } from './emulator-process.js';
 
 /**
  * S3 GET and PUT of a 5 MB object through the emulator, against a plain Node
- * HTTP server that stores and serves the same bytes from memory, in the same
- * run, with the same client (the S3 SDK, path-style). Printed as throughput
- * ratios (target ≥ 0.7×): what the S3 layer, the index and the disk cost.
+ * HTTP server (bench/plain-file-server.ts, its own process like the emulator)
+ * that stores the same bytes in a file and serves that file, in the same run, with the same client (the S3 SDK, path-style).
+ * Printed as throughput ratios (target ≥ 0.7×): what the S3 layer, the MD5
+ * behind the ETag and the index cost on top of the disk.
  */
 const SIZE = 5 * 1024 * 1024;
 
-function plainServer(): Promise<{ url: string; close(): void }> {
-  let stored = Buffer.alloc(0);
-  const server = http.createServer((req, res) => {
-    if (req.method === 'PUT') {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        stored = Buffer.concat(chunks);
-        res.writeHead(200, { ETag: '"plain"', 'Content-Length': 0 });
-        res.end();
-      });
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': 'binary/octet-stream', 'Content-Length': stored.length, ETag: '"plain"' });
-    res.end(stored);
+/** Starts bench/plain-file-server.ts as a child process and waits for its URL. */
+async function plainServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const child = fork(fileURLToPath(new URL('./plain-file-server.js', import.meta.url)), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the plain file server did not start within 10 s')), 10_000);
+    child.stdout!.once('data', (d: Buffer) => {
+      clearTimeout(timer);
+      resolve(d.toString().trim());
+    });
+    child.once('exit', (code) => reject(new Error(`the plain file server exited (${code})`)));
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() })),
-  );
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 async function measure(url: string, rounds: number, body: Buffer): Promise<{ put: number; get: number }> {
@@ -76,6 +77,6 @@ export async function benchS3Transfer(emu: EmulatorProcess, rounds: number): Pro
       `  ${what.toUpperCase()} 5 MB: emulator ${ours[what].toFixed(0)} MB/s, plain Node server ${base[what].toFixed(0)} MB/s → ${(ours[what] / base[what]).toFixed(2)}× (target ≥ 0.7×)`;
     return [`S3 transfer (${rounds} rounds each, one connection, S3 SDK):`, line('put'), line('get')].join('\n');
   } finally {
-    plain.close();
+    await plain.close();
   }
 }
