@@ -91,15 +91,16 @@ async function invoke(req, res) {
   let closed = false;
   res.on('close', () => (closed = true));
   for (let i = 0; i < tokens.length; i++) {
+    if (i > 0 && delayMs > 0) await sleep(delayMs);
     if (closed) return;
     if (Number.isInteger(knobs.failAfter) && i === knobs.failAfter) {
+      // Every token before this one has reached the socket (see the write below): only the rest is lost.
       log('invocation', { status: 200, broken: true, tokens: i, ms: Date.now() - started });
       res.socket?.destroy();
       return;
     }
-    if (i > 0 && delayMs > 0) await sleep(delayMs);
-    if (closed) return;
-    res.write(`data: ${JSON.stringify({ token: tokens[i] })}\n\n`);
+    // Wait for the chunk to be handed to the socket, so that a failAfter that follows cannot discard it.
+    await new Promise((resolve) => res.write(`data: ${JSON.stringify({ token: tokens[i] })}\n\n`, resolve));
   }
   const done = {
     done: true,
