@@ -1,6 +1,7 @@
 import { benchColdStart } from './cold-start.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { benchEndpointCreation } from './endpoint-creation.js';
+import { benchStreamingTtfb } from './streaming-ttfb.js';
 import { benchWarmPath } from './warm-path.js';
 
 /**
@@ -16,6 +17,8 @@ try {
   console.log(await benchWarmPath(emu, quick ? 1000 : 4000, quick ? 2 : 3));
   console.log();
   console.log(await benchColdStart(emu, quick ? 5 : 11));
+  console.log();
+  console.log(await benchStreamingTtfb(emu, quick ? 200 : 1000));
 } finally {
   await emu.stop();
 }
