@@ -2,6 +2,7 @@ import { benchColdStart } from './cold-start.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { benchEndpointCreation } from './endpoint-creation.js';
 import { benchS3Transfer } from './s3-transfer.js';
+import { benchStreamingTtfb } from './streaming-ttfb.js';
 import { benchWarmPath } from './warm-path.js';
 
 /**
@@ -22,6 +23,9 @@ try {
   }
   if (wanted('cold')) {
     console.log(await benchColdStart(emu, quick ? 5 : 11), '\n');
+  }
+  if (wanted('streaming')) {
+    console.log(await benchStreamingTtfb(emu, quick ? 200 : 1000), '\n');
   }
   if (wanted('s3')) {
     console.log(await benchS3Transfer(emu, quick ? 10 : 40), '\n');

@@ -13,7 +13,8 @@ import { Dispatcher, type RequestInfo } from './protocol/dispatcher.js';
 import { writeAwsError } from './protocol/error-response.js';
 import { logOutcome } from './protocol/json-service.js';
 import { unknownOperation, validationError } from './protocol/wire-errors.js';
-import { type InvokeDeps, invokeEndpoint } from './runtime-plane/invoke-endpoint.js';
+import { type InvokeDeps, type InvokeRequest, invokeEndpoint } from './runtime-plane/invoke-endpoint.js';
+import { invokeEndpointWithResponseStream } from './runtime-plane/invoke-stream.js';
 import { s3Handler } from './s3/handler.js';
 import type { S3Storage } from './s3/storage.js';
 import type { ObjectStore } from './storage/object-store.js';
@@ -33,6 +34,7 @@ export interface AppDeps {
 }
 
 const INVOCATIONS = /^\/endpoints\/([^/]+)\/invocations$/;
+const INVOCATIONS_STREAM = /^\/endpoints\/([^/]+)\/invocations-response-stream$/;
 /** moto's server mode resets at /moto-api/reset: suites written for it run unchanged. */
 const RESET = /^\/(?:_emulator|moto-api)\/reset$/;
 
@@ -41,6 +43,7 @@ const RESET = /^\/(?:_emulator|moto-api)\/reset$/;
  * src/protocol/dispatcher.ts):
  *   - `X-Amz-Target: SageMaker.*` → the control plane (AWS JSON 1.1);
  *   - `POST /endpoints/{name}/invocations` → the runtime plane, the hot path;
+ *   - `POST /endpoints/{name}/invocations-response-stream` → the same, answering an event stream;
  *   - `POST /_emulator/reset` (and moto's `/moto-api/reset`) → delete everything;
  *   - a request signed for `s3` (header or presigned query) → the embedded S3 (src/s3/);
  *   - anything else → Express: /health, /metrics, then the AWS-style 404.
@@ -57,7 +60,15 @@ export function buildApp(deps: AppDeps): RequestListener {
     .signingService('s3', s3Handler(deps.s3Storage, deps.log))
     .targetPrefix('SageMaker', 'sagemaker', controlPlane)
     .route(
-      { method: 'POST', path: INVOCATIONS, handler: (req, res, info, m) => serveInvocation(deps, invokeDeps, req, res, m[1]!, info) },
+      { method: 'POST', path: INVOCATIONS, handler: (req, res, info, m) => serveInvocation(deps, invokeDeps, req, res, m[1]!, info, invokeEndpoint) },
+      'sagemaker',
+    )
+    .route(
+      {
+        method: 'POST',
+        path: INVOCATIONS_STREAM,
+        handler: (req, res, info, m) => serveInvocation(deps, invokeDeps, req, res, m[1]!, info, invokeEndpointWithResponseStream),
+      },
       'sagemaker',
     )
     // POST / without a target: the control plane says what is missing.
@@ -88,6 +99,7 @@ function serveInvocation(
   res: ServerResponse,
   rawName: string,
   info: RequestInfo,
+  operation: (deps: InvokeDeps, r: InvokeRequest) => Promise<void>,
 ): void {
   const { requestId, region } = info;
   // The request's child logger is made only when something is logged: at info level, only failures are.
@@ -99,7 +111,7 @@ function serveInvocation(
   Promise.resolve()
     .then(() => {
       endpointName = endpointNameOf(rawName);
-      return invokeEndpoint(invokeDeps, { req, res, endpointName, region, requestId, log });
+      return operation(invokeDeps, { req, res, endpointName, region, requestId, log });
     })
     .then(
       () => {

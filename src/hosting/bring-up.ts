@@ -11,7 +11,7 @@ import type { HostingContext } from './hosting-context.js';
  * takes requests at once; they wait on `ready`).
  */
 export async function bringUp(ctx: HostingContext, region: string, record: EndpointRecord, status: 'Creating' | 'InService'): Promise<void> {
-  const deployment = new EndpointDeployment(region, record.name, status);
+  const deployment = new EndpointDeployment(region, record.name, status, record.config.spec.AsyncInferenceConfig !== undefined);
   ctx.registry.add(deployment);
   const log = ctx.log.child({ endpoint: record.name });
   let ready!: () => void;

@@ -24,6 +24,11 @@ export class EndpointDeployment {
     readonly region: string,
     readonly name: string,
     status: EndpointStatus,
+    /**
+     * The endpoint's config has AsyncInferenceConfig: only InvokeEndpointAsync
+     * serves it, and the runtime refuses synchronous and streaming calls.
+     */
+    readonly asyncInference = false,
   ) {
     this.live = new LiveEndpointStatus(name, status);
   }

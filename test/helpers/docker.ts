@@ -5,17 +5,21 @@ import { execFileSync } from 'node:child_process';
  * loudly when either is missing; they never skip (DEVELOPERS.md).
  */
 export const ECHO_IMAGE = 'sagemaker-emulator/echo-model:latest';
+/** The sample model that streams its answer (containers/streaming-model). */
+export const STREAMING_IMAGE = 'sagemaker-emulator/streaming-model:latest';
 
 /** A docker CLI call blocks the whole test process: it must not wait forever on a stuck engine. */
 const DOCKER_CLI_TIMEOUT_MS = 30_000;
 
-export function requireDocker(): void {
+/** Checks the engine and the echo image, and any other sample images the test file uses. */
+export function requireDocker(...images: string[]): void {
+  const wanted = [ECHO_IMAGE, ...images];
   try {
-    execFileSync('docker', ['image', 'inspect', ECHO_IMAGE], { stdio: 'pipe', timeout: DOCKER_CLI_TIMEOUT_MS });
+    execFileSync('docker', ['image', 'inspect', ...wanted], { stdio: 'pipe', timeout: DOCKER_CLI_TIMEOUT_MS });
   } catch (err) {
     const text = String((err as { stderr?: Buffer }).stderr ?? err);
     const hint = /No such image/i.test(text)
-      ? `the sample image ${ECHO_IMAGE} is missing: run \`make images\``
+      ? `a sample image (${wanted.join(', ')}) is missing: run \`make images\``
       : 'no Docker engine answers: run `make docker` (or start Docker)';
     throw new Error(`Integration tests need Docker: ${hint}.\n${text}`, { cause: err });
   }
