@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { AsyncInference } from './async-inference/async-inference.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
@@ -14,6 +15,8 @@ import { writeAwsError } from './protocol/error-response.js';
 import { logOutcome } from './protocol/json-service.js';
 import { unknownOperation, validationError } from './protocol/wire-errors.js';
 import { type InvokeDeps, invokeEndpoint } from './runtime-plane/invoke-endpoint.js';
+import { type InvokeAsyncDeps, invokeEndpointAsync } from './runtime-plane/invoke-async.js';
+import type { Clock } from './shared/clock.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -23,9 +26,12 @@ export interface AppDeps {
   docker: ContainerClient;
   log: Logger;
   metrics: Metrics;
+  asyncInference: AsyncInference;
+  clock: Clock;
 }
 
 const INVOCATIONS = /^\/endpoints\/([^/]+)\/invocations$/;
+const ASYNC_INVOCATIONS = /^\/endpoints\/([^/]+)\/async-invocations$/;
 /** moto's server mode resets at /moto-api/reset: suites written for it run unchanged. */
 const RESET = /^\/(?:_emulator|moto-api)\/reset$/;
 
@@ -34,6 +40,7 @@ const RESET = /^\/(?:_emulator|moto-api)\/reset$/;
  * src/protocol/dispatcher.ts):
  *   - `X-Amz-Target: SageMaker.*` → the control plane (AWS JSON 1.1);
  *   - `POST /endpoints/{name}/invocations` → the runtime plane, the hot path;
+ *   - `POST /endpoints/{name}/async-invocations` → InvokeEndpointAsync (queued, answered 202);
  *   - `POST /_emulator/reset` (and moto's `/moto-api/reset`) → delete everything;
  *   - anything else → Express: /health, /metrics, then the AWS-style 404.
  */
@@ -44,6 +51,13 @@ export function buildApp(deps: AppDeps): RequestListener {
     accountId: deps.config.accountId,
     invocationTimeoutMs: deps.config.invocationTimeoutMs,
   };
+  const asyncDeps: InvokeAsyncDeps = {
+    store: deps.store,
+    hosting: deps.hosting,
+    asyncInference: deps.asyncInference,
+    accountId: deps.config.accountId,
+    clock: deps.clock,
+  };
   const controlPlane = sageMakerControlPlane({ ...deps, now: Date.now });
   const dispatcher = new Dispatcher(deps.config.region, randomUUID, fallbackApp(deps))
     .targetPrefix('SageMaker', 'sagemaker', controlPlane)
@@ -51,9 +65,13 @@ export function buildApp(deps: AppDeps): RequestListener {
       { method: 'POST', path: INVOCATIONS, handler: (req, res, info, m) => serveInvocation(deps, invokeDeps, req, res, m[1]!, info) },
       'sagemaker',
     )
+    .route(
+      { method: 'POST', path: ASYNC_INVOCATIONS, handler: (req, res, info, m) => serveAsyncInvocation(deps, asyncDeps, req, res, m[1]!, info) },
+      'sagemaker',
+    )
     // POST / without a target: the control plane says what is missing.
     .route({ method: 'POST', path: /^\/$/, handler: controlPlane })
-    .route({ method: '*', path: RESET, handler: resetRoute({ store: deps.store, hosting: deps.hosting, log: deps.log }) });
+    .route({ method: '*', path: RESET, handler: resetRoute({ store: deps.store, hosting: deps.hosting, asyncInference: deps.asyncInference, log: deps.log }) });
   return dispatcher.listener;
 }
 
@@ -114,6 +132,39 @@ function serveInvocation(
         }
       },
     );
+}
+
+/** InvokeEndpointAsync: the request is queued and answered 202; errors are REST-JSON, as for InvokeEndpoint. */
+function serveAsyncInvocation(
+  deps: AppDeps,
+  asyncDeps: InvokeAsyncDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawName: string,
+  info: RequestInfo,
+): void {
+  const { requestId, region } = info;
+  let endpointName = rawName;
+  Promise.resolve()
+    .then(() => {
+      endpointName = endpointNameOf(rawName);
+      return invokeEndpointAsync(asyncDeps, req, res, endpointName, region);
+    })
+    .catch((err: unknown) => {
+      if (res.destroyed || res.headersSent) {
+        return;
+      }
+      const sent = writeAwsError(res, err, requestId, 'rest-json');
+      const log = deps.log.child({ requestId, endpoint: endpointName });
+      if (sent.fault === 'server') {
+        log.error({ err }, 'async invocation failed');
+      } else {
+        log.info({ code: sent.code, status: sent.status, message: sent.message.slice(0, 300) }, 'async invocation refused');
+      }
+      if (!req.readableEnded) {
+        req.resume();
+      }
+    });
 }
 
 /** What no AWS service claims: health, metrics, and the AWS-style 404 for the rest. */
