@@ -16,7 +16,10 @@ import { logOutcome } from './protocol/json-service.js';
 import { unknownOperation, validationError } from './protocol/wire-errors.js';
 import { type InvokeDeps, invokeEndpoint } from './runtime-plane/invoke-endpoint.js';
 import { type InvokeAsyncDeps, invokeEndpointAsync } from './runtime-plane/invoke-async.js';
+import { s3Handler } from './s3/handler.js';
+import type { S3Storage } from './s3/storage.js';
 import type { Clock } from './shared/clock.js';
+import type { ObjectStore } from './storage/object-store.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -26,6 +29,10 @@ export interface AppDeps {
   docker: ContainerClient;
   log: Logger;
   metrics: Metrics;
+  /** Where every s3:// URL the emulator reads or writes goes: the embedded S3, or an external one (src/server.ts). */
+  objects: ObjectStore;
+  /** The embedded S3's buckets and objects, served on our port to requests signed for `s3`. */
+  s3Storage: S3Storage;
   asyncInference: AsyncInference;
   clock: Clock;
 }
@@ -42,6 +49,7 @@ const RESET = /^\/(?:_emulator|moto-api)\/reset$/;
  *   - `POST /endpoints/{name}/invocations` → the runtime plane, the hot path;
  *   - `POST /endpoints/{name}/async-invocations` → InvokeEndpointAsync (queued, answered 202);
  *   - `POST /_emulator/reset` (and moto's `/moto-api/reset`) → delete everything;
+ *   - a request signed for `s3` (header or presigned query) → the embedded S3 (src/s3/);
  *   - anything else → Express: /health, /metrics, then the AWS-style 404.
  */
 export function buildApp(deps: AppDeps): RequestListener {
@@ -60,6 +68,7 @@ export function buildApp(deps: AppDeps): RequestListener {
   };
   const controlPlane = sageMakerControlPlane({ ...deps, now: Date.now });
   const dispatcher = new Dispatcher(deps.config.region, randomUUID, fallbackApp(deps))
+    .signingService('s3', s3Handler(deps.s3Storage, deps.log))
     .targetPrefix('SageMaker', 'sagemaker', controlPlane)
     .route(
       { method: 'POST', path: INVOCATIONS, handler: (req, res, info, m) => serveInvocation(deps, invokeDeps, req, res, m[1]!, info) },
@@ -71,7 +80,11 @@ export function buildApp(deps: AppDeps): RequestListener {
     )
     // POST / without a target: the control plane says what is missing.
     .route({ method: 'POST', path: /^\/$/, handler: controlPlane })
-    .route({ method: '*', path: RESET, handler: resetRoute({ store: deps.store, hosting: deps.hosting, asyncInference: deps.asyncInference, log: deps.log }) });
+    .route({
+      method: '*',
+      path: RESET,
+      handler: resetRoute({ store: deps.store, hosting: deps.hosting, asyncInference: deps.asyncInference, log: deps.log, s3: deps.s3Storage }),
+    });
   return dispatcher.listener;
 }
 

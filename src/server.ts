@@ -6,6 +6,10 @@ import type { Config } from './config/schema.js';
 import { DockerodeClient } from './docker/dockerode-client.js';
 import { Hosting } from './hosting/hosting.js';
 import { s3ArtifactSource } from './hosting/s3-source.js';
+import { S3Storage } from './s3/storage.js';
+import { embeddedObjectStore } from './storage/embedded-object-store.js';
+import { externalObjectStore } from './storage/external-object-store.js';
+import type { ObjectStore } from './storage/object-store.js';
 import { Metrics } from './observability/metrics.js';
 import { UtilizationSampler } from './observability/utilization-sampler.js';
 import type { Logger } from './observability/logger.js';
@@ -27,6 +31,9 @@ export interface RunningEmulator {
  */
 export async function startEmulator(config: Config, log: Logger): Promise<RunningEmulator> {
   const store = new Store(openDatabase(config.stateDir));
+  // The embedded S3 is always served on our port; s3:// URLs go to it unless an external S3 is configured.
+  const s3Storage = await S3Storage.open(config.stateDir);
+  const objects: ObjectStore = config.s3Endpoint ? externalObjectStore(config.s3Endpoint, config.region) : embeddedObjectStore(s3Storage);
   const docker = new DockerodeClient(log, config.dockerHost);
   const gatewayId = randomUUID();
   // The gauges read live state from hosting at scrape time; hosting reports events to the metrics.
@@ -37,7 +44,7 @@ export async function startEmulator(config: Config, log: Logger): Promise<Runnin
     docker,
     log,
     config,
-    artifacts: s3ArtifactSource(config.s3Endpoint, config.region),
+    artifacts: s3ArtifactSource(objects),
     gatewayId,
     clock: systemClock,
   });
@@ -55,7 +62,7 @@ export async function startEmulator(config: Config, log: Logger): Promise<Runnin
   const sampler = new UtilizationSampler(docker, metrics, () => hosting.containers(), config.metricsSampleSeconds * 1000);
   sampler.start();
 
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, buildApp({ config, store, hosting, docker, log, metrics }));
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, buildApp({ config, store, hosting, docker, log, metrics, objects, s3Storage }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -79,6 +86,7 @@ export async function startEmulator(config: Config, log: Logger): Promise<Runnin
         await hosting.shutdown();
         docker.close();
         store.close();
+        s3Storage.close();
       })();
       return closing;
     },

@@ -10,6 +10,8 @@ export interface ResetDeps {
   /** Its queued requests are dropped with the endpoints. */
   asyncInference?: AsyncInference;
   log: Logger;
+  /** The embedded S3: reset deletes every bucket (an external S3 is not ours to empty). */
+  s3?: { clear(): Promise<void> };
 }
 
 /**
@@ -27,6 +29,7 @@ export function resetRoute(deps: ResetDeps): RestRoute['handler'] {
     // Hosting forgets each live endpoint's metrics as it stops it.
     await deps.hosting.resetAll();
     deps.store.clear();
+    await deps.s3?.clear();
     deps.log.info({ ms: Date.now() - started }, 'emulator reset: every resource deleted, every container removed');
   };
   return (req, res) => {

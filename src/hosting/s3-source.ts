@@ -1,18 +1,16 @@
 import type { Readable } from 'node:stream';
+import type { ObjectStore } from '../storage/object-store.js';
 import type { ArtifactSource } from './artifacts.js';
 
 /**
- * s3:// model data through any S3-compatible endpoint (MinIO, LocalStack…),
- * given by the standard AWS_ENDPOINT_URL_S3. The SDK is loaded on first use:
- * it costs start-up time that most runs (file:// models) never need.
+ * s3:// model data through the emulator's ObjectStore: the embedded S3 by
+ * default, or the external S3-compatible server of SME_S3_ENDPOINT_URL /
+ * AWS_ENDPOINT_URL_S3 (src/server.ts chooses).
  */
-export function s3ArtifactSource(endpoint: string | undefined, region: string): ArtifactSource {
+export function s3ArtifactSource(objects: ObjectStore): ArtifactSource {
   return {
     async fetchS3(bucket: string, key: string): Promise<Readable> {
-      const { S3Client, GetObjectCommand } = await import('@aws-sdk/client-s3');
-      const client = new S3Client({ region, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) });
-      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return out.Body as Readable;
+      return (await objects.get(bucket, key)).body;
     },
   };
 }
