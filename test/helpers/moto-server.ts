@@ -1,0 +1,184 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { freePort } from './free-port.js';
+
+/**
+ * An SNS server for tests. moto's server mode (a real SNS, with SQS beside it so
+ * a test can subscribe a queue and read what was delivered) when python3 can
+ * import moto; otherwise a recording server that only answers Publish.
+ * SME_TEST_SNS=moto makes a missing moto an error instead of a fallback (for CI).
+ */
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface RunningMoto {
+  url: string;
+  /** Kills moto and waits for it to exit. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface RecordedPublish {
+  topicArn: string;
+  message: string;
+  /** Every form field of the request, as sent. */
+  params: Record<string, string>;
+}
+
+export interface RecordingSnsServer {
+  url: string;
+  /** The Publish calls received, oldest first. */
+  readonly published: RecordedPublish[];
+  stop(): Promise<void>;
+}
+
+export type SnsServer = ({ kind: 'moto' } & RunningMoto) | ({ kind: 'recording' } & RecordingSnsServer);
+
+/** Whether `python3 -c "import moto.server"` works; bounded, as a broken Python can hang. */
+export function motoAvailable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('python3', ['-c', 'import moto.server'], { timeout: 20_000 }, (err) => resolve(!err));
+  });
+}
+
+export async function startSnsServer(): Promise<SnsServer> {
+  if (await motoAvailable()) {
+    return { kind: 'moto', ...(await startMotoServer()) };
+  }
+  if (process.env.SME_TEST_SNS === 'moto') {
+    throw new Error('SME_TEST_SNS=moto but python3 cannot import moto.server (pip install "moto[server]")');
+  }
+  return { kind: 'recording', ...(await startRecordingSnsServer()) };
+}
+
+export async function startMotoServer(): Promise<RunningMoto> {
+  let lastError: Error | undefined;
+  // A free port can be taken between the probe and moto's bind: try a few.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await launchMoto(await freePort());
+    } catch (err) {
+      lastError = err as Error;
+      if (!/address already in use/i.test(lastError.message)) {
+        break;
+      }
+    }
+  }
+  throw lastError ?? new Error('moto did not start');
+}
+
+async function launchMoto(port: number): Promise<RunningMoto> {
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve();
+    }),
+  );
+  // A test process that dies without its finally (a crash, --test-force-exit) still takes moto with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (!exited) {
+      child.kill('SIGTERM');
+      const ended = await Promise.race([exit.then(() => true), sleep(5000).then(() => false)]);
+      if (!ended) {
+        child.kill('SIGKILL');
+        await exit;
+      }
+    }
+  };
+
+  try {
+    // Bounded in rounds as well as time: 150 probes of at least 100 ms each.
+    const deadline = Date.now() + 15_000;
+    for (let round = 0; ; round++) {
+      if (exited) {
+        throw new Error(`moto exited (code ${exited.code}, signal ${exited.signal}) before it answered:\n${output}`);
+      }
+      const up = await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (up) {
+        return { url, stop };
+      }
+      if (Date.now() > deadline || round >= 150) {
+        throw new Error(`moto did not answer at ${url}/moto-api/ within 15 s:\n${output}`);
+      }
+      await sleep(100);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * Answers SNS Publish the way SNS does. SNS speaks only the AWS query protocol
+ * (aws-models/sns: "protocols":["query"]), and @aws-sdk/client-sns sends it:
+ * a form-encoded POST with Action=Publish&Version=2010-03-31&TopicArn=…&Message=….
+ * Anything else gets a query-protocol error, so a change of protocol fails loudly.
+ */
+export async function startRecordingSnsServer(): Promise<RecordingSnsServer> {
+  const published: RecordedPublish[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+      const requestId = randomUUID();
+      res.setHeader('content-type', 'text/xml');
+      res.setHeader('x-amzn-requestid', requestId);
+      if (req.method !== 'POST' || params.Action !== 'Publish' || !params.TopicArn || params.Message === undefined) {
+        res.statusCode = 400;
+        res.end(
+          `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>InvalidParameter</Code>` +
+            `<Message>the recording SNS server answers Publish only (got ${escapeXml(params.Action ?? req.method ?? '?')})</Message></Error>` +
+            `<RequestId>${requestId}</RequestId></ErrorResponse>`,
+        );
+        return;
+      }
+      published.push({ topicArn: params.TopicArn, message: params.Message, params });
+      res.end(
+        `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult>` +
+          `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
+      );
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopped = false;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    published,
+    async stop() {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
