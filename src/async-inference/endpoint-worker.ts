@@ -22,6 +22,9 @@ const SERVING = new Set(['InService', 'Updating']);
  */
 const SAFETY_RECHECK_MS = 1000;
 
+/** Deployments whose `ready` has settled: waiting on those again would wake at once, forever. */
+const settled = new WeakSet<Promise<void>>();
+
 /**
  * Dispatches one async endpoint's queue to its instances, at most
  * MaxConcurrentInvocationsPerInstance requests in flight on each
@@ -134,7 +137,16 @@ export class EndpointWorker {
       }
     }
     let live = true;
-    deployment?.ready.then(() => live && wake(), () => undefined);
+    const ready = deployment?.ready;
+    if (ready && !settled.has(ready)) {
+      const onSettled = () => {
+        settled.add(ready);
+        if (live) {
+          wake();
+        }
+      };
+      ready.then(onSettled, onSettled);
+    }
     const timer = this.deps.clock.setTimeout(wake, SAFETY_RECHECK_MS);
     this.waiting.push(() => {
       live = false;

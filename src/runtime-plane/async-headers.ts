@@ -19,7 +19,8 @@ export const DEFAULT_REQUEST_TTL_SECONDS = 21_600;
 export const DEFAULT_INVOCATION_TIMEOUT_SECONDS = 900;
 
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
-const ASCII = /^[\x00-\x7f]*$/;
+/** \p{ASCII}*: every code unit below 0x80. */
+const ASCII = { test: (s: string) => [...s].every((c) => c.charCodeAt(0) < 0x80) };
 const PRINTABLE_ID = /^\S[\x20-\x7e\u00a0-\uffff]*$/;
 const INPUT_LOCATION = /^(https|s3):\/\/([^/]+)\/?(.*)$/;
 const PATH_EXTENSION = /^(?!s3:|https:)[a-zA-Z0-9!_.*'()/-]+$/;
@@ -30,7 +31,7 @@ interface StringRule {
   member: string;
   min?: number;
   max: number;
-  pattern?: RegExp;
+  pattern?: { test(s: string): boolean };
   /** The pattern as the service model writes it, for the message. */
   patternText?: string;
 }
