@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { AsyncInference } from './async-inference/async-inference.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
@@ -13,10 +14,12 @@ import { Dispatcher, type RequestInfo } from './protocol/dispatcher.js';
 import { writeAwsError } from './protocol/error-response.js';
 import { logOutcome } from './protocol/json-service.js';
 import { unknownOperation, validationError } from './protocol/wire-errors.js';
+import { type InvokeAsyncDeps, invokeEndpointAsync } from './runtime-plane/invoke-async.js';
 import { type InvokeDeps, type InvokeRequest, invokeEndpoint } from './runtime-plane/invoke-endpoint.js';
 import { invokeEndpointWithResponseStream } from './runtime-plane/invoke-stream.js';
 import { s3Handler } from './s3/handler.js';
 import type { S3Storage } from './s3/storage.js';
+import type { Clock } from './shared/clock.js';
 import type { ObjectStore } from './storage/object-store.js';
 import type { Store } from './store/store.js';
 
@@ -31,10 +34,13 @@ export interface AppDeps {
   objects: ObjectStore;
   /** The embedded S3's buckets and objects, served on our port to requests signed for `s3`. */
   s3Storage: S3Storage;
+  asyncInference: AsyncInference;
+  clock: Clock;
 }
 
 const INVOCATIONS = /^\/endpoints\/([^/]+)\/invocations$/;
 const INVOCATIONS_STREAM = /^\/endpoints\/([^/]+)\/invocations-response-stream$/;
+const ASYNC_INVOCATIONS = /^\/endpoints\/([^/]+)\/async-invocations$/;
 /** moto's server mode resets at /moto-api/reset: suites written for it run unchanged. */
 const RESET = /^\/(?:_emulator|moto-api)\/reset$/;
 
@@ -44,6 +50,7 @@ const RESET = /^\/(?:_emulator|moto-api)\/reset$/;
  *   - `X-Amz-Target: SageMaker.*` → the control plane (AWS JSON 1.1);
  *   - `POST /endpoints/{name}/invocations` → the runtime plane, the hot path;
  *   - `POST /endpoints/{name}/invocations-response-stream` → the same, answering an event stream;
+ *   - `POST /endpoints/{name}/async-invocations` → InvokeEndpointAsync (queued, answered 202);
  *   - `POST /_emulator/reset` (and moto's `/moto-api/reset`) → delete everything;
  *   - a request signed for `s3` (header or presigned query) → the embedded S3 (src/s3/);
  *   - anything else → Express: /health, /metrics, then the AWS-style 404.
@@ -54,6 +61,13 @@ export function buildApp(deps: AppDeps): RequestListener {
     metrics: deps.metrics,
     accountId: deps.config.accountId,
     invocationTimeoutMs: deps.config.invocationTimeoutMs,
+  };
+  const asyncDeps: InvokeAsyncDeps = {
+    store: deps.store,
+    hosting: deps.hosting,
+    asyncInference: deps.asyncInference,
+    accountId: deps.config.accountId,
+    clock: deps.clock,
   };
   const controlPlane = sageMakerControlPlane({ ...deps, now: Date.now });
   const dispatcher = new Dispatcher(deps.config.region, randomUUID, fallbackApp(deps))
@@ -71,9 +85,17 @@ export function buildApp(deps: AppDeps): RequestListener {
       },
       'sagemaker',
     )
+    .route(
+      { method: 'POST', path: ASYNC_INVOCATIONS, handler: (req, res, info, m) => serveAsyncInvocation(deps, asyncDeps, req, res, m[1]!, info) },
+      'sagemaker',
+    )
     // POST / without a target: the control plane says what is missing.
     .route({ method: 'POST', path: /^\/$/, handler: controlPlane })
-    .route({ method: '*', path: RESET, handler: resetRoute({ store: deps.store, hosting: deps.hosting, log: deps.log, s3: deps.s3Storage }) });
+    .route({
+      method: '*',
+      path: RESET,
+      handler: resetRoute({ store: deps.store, hosting: deps.hosting, asyncInference: deps.asyncInference, log: deps.log, s3: deps.s3Storage }),
+    });
   return dispatcher.listener;
 }
 
@@ -135,6 +157,39 @@ function serveInvocation(
         }
       },
     );
+}
+
+/** InvokeEndpointAsync: the request is queued and answered 202; errors are REST-JSON, as for InvokeEndpoint. */
+function serveAsyncInvocation(
+  deps: AppDeps,
+  asyncDeps: InvokeAsyncDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawName: string,
+  info: RequestInfo,
+): void {
+  const { requestId, region } = info;
+  let endpointName = rawName;
+  Promise.resolve()
+    .then(() => {
+      endpointName = endpointNameOf(rawName);
+      return invokeEndpointAsync(asyncDeps, req, res, endpointName, region);
+    })
+    .catch((err: unknown) => {
+      if (res.destroyed || res.headersSent) {
+        return;
+      }
+      const sent = writeAwsError(res, err, requestId, 'rest-json');
+      const log = deps.log.child({ requestId, endpoint: endpointName });
+      if (sent.fault === 'server') {
+        log.error({ err }, 'async invocation failed');
+      } else {
+        log.info({ code: sent.code, status: sent.status, message: sent.message.slice(0, 300) }, 'async invocation refused');
+      }
+      if (!req.readableEnded) {
+        req.resume();
+      }
+    });
 }
 
 /** What no AWS service claims: health, metrics, and the AWS-style 404 for the rest. */

@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
+import { AsyncInference } from './async-inference/async-inference.js';
+import { snsNotifier } from './async-inference/notifier.js';
+import { AsyncRequestQueue } from './async-inference/request-queue.js';
+import { snsNotifications } from './async-inference/sns-notifications.js';
 import type { Config } from './config/schema.js';
 import { DockerodeClient } from './docker/dockerode-client.js';
 import { Hosting } from './hosting/hosting.js';
@@ -14,7 +18,7 @@ import { Metrics } from './observability/metrics.js';
 import { UtilizationSampler } from './observability/utilization-sampler.js';
 import type { Logger } from './observability/logger.js';
 import { openDatabase } from './store/database.js';
-import { systemClock } from './shared/clock.js';
+import { type Clock, systemClock } from './shared/clock.js';
 import { Store } from './store/store.js';
 
 export interface RunningEmulator {
@@ -29,15 +33,26 @@ export interface RunningEmulator {
  * after a dead gateway, restored endpoints. Used by main.ts and by tests that
  * run the emulator in-process.
  */
-export async function startEmulator(config: Config, log: Logger): Promise<RunningEmulator> {
-  const store = new Store(openDatabase(config.stateDir));
+export interface EmulatorOptions {
+  /** Time for hosting and async inference; tests pass one they can move forward (TTL expiry). */
+  clock?: Clock;
+}
+
+export async function startEmulator(config: Config, log: Logger, options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const clock = options.clock ?? systemClock;
+  const db = openDatabase(config.stateDir);
+  const store = new Store(db);
   // The embedded S3 is always served on our port; s3:// URLs go to it unless an external S3 is configured.
   const s3Storage = await S3Storage.open(config.stateDir);
   const objects: ObjectStore = config.s3Endpoint ? externalObjectStore(config.s3Endpoint, config.region) : embeddedObjectStore(s3Storage);
   const docker = new DockerodeClient(log, config.dockerHost);
   const gatewayId = randomUUID();
   // The gauges read live state from hosting at scrape time; hosting reports events to the metrics.
-  const metrics = new Metrics({ variants: () => hosting.snapshot(), accrueCost: () => hosting.accrueCost() });
+  const metrics = new Metrics({
+    variants: () => hosting.snapshot(),
+    accrueCost: () => hosting.accrueCost(),
+    asyncBacklog: () => asyncInference.backlog(),
+  });
   const hosting: Hosting = new Hosting({
     metrics,
     store,
@@ -46,8 +61,21 @@ export async function startEmulator(config: Config, log: Logger): Promise<Runnin
     config,
     artifacts: s3ArtifactSource(objects),
     gatewayId,
-    clock: systemClock,
+    clock,
   });
+  const notifier = snsNotifier({ endpoint: config.snsEndpoint, region: config.region, log });
+  const asyncInference: AsyncInference = new AsyncInference({
+    queue: new AsyncRequestQueue(db),
+    objects,
+    metrics,
+    clock,
+    notifications: snsNotifications(notifier, metrics, () => clock.now()),
+    log,
+    hosting,
+    store,
+  });
+  // DeleteEndpoint drops the endpoint's queued requests with it.
+  hosting.onUndeploy((region, name) => void asyncInference.drop(region, name));
   try {
     const { version } = await docker.ping();
     log.info({ dockerVersion: version }, 'docker engine reachable');
@@ -59,10 +87,22 @@ export async function startEmulator(config: Config, log: Logger): Promise<Runnin
     log.warn({ err: (err as Error).message }, 'docker engine not reachable: endpoints cannot start until it is');
   }
   hosting.restore();
+  asyncInference.start();
   const sampler = new UtilizationSampler(docker, metrics, () => hosting.containers(), config.metricsSampleSeconds * 1000);
   sampler.start();
 
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, buildApp({ config, store, hosting, docker, log, metrics, objects, s3Storage }));
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, buildApp({
+      config,
+      store,
+      hosting,
+      docker,
+      log,
+      metrics,
+      objects,
+      s3Storage,
+      asyncInference,
+      clock,
+    }),);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -83,6 +123,9 @@ export async function startEmulator(config: Config, log: Logger): Promise<Runnin
           server.closeAllConnections();
         });
         sampler.stop();
+        // Workers stop before the containers do: what runs goes back to the queue, not to failure.
+        await asyncInference.stop();
+        notifier.close();
         await hosting.shutdown();
         docker.close();
         store.close();

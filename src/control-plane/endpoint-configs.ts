@@ -4,11 +4,13 @@ import { insertWithTags } from './create-resource.js';
 import type { Operation } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
 import { getOrNotFound, notFound } from './not-found.js';
+import { checkAsyncInferenceConfig } from './async-config-rules.js';
 import { checkProductionVariants } from './variant-rules.js';
 
 export const createEndpointConfig: Operation<'CreateEndpointConfig'> = (input, ctx) => {
   const { EndpointConfigName: name, Tags: tags = [], ...rest } = input;
   checkProductionVariants(input);
+  checkAsyncInferenceConfig(input);
   const variants = input.ProductionVariants.map((v) => {
     if (!ctx.store.models.get(ctx.region, v.ModelName!)) {
       throw notFound(modelKind, v.ModelName!, ctx);

@@ -118,6 +118,12 @@ function checkChange(w: DesiredWeightAndCapacity, v: VariantState, e: EndpointRe
     );
   }
   const serverless = v.CurrentServerlessConfig !== undefined;
+  // Only an asynchronous inference endpoint may have no instance: its requests wait in the queue (docs/aws-contract.md §8.3).
+  if (w.DesiredInstanceCount === 0 && !serverless && !e.config.spec.AsyncInferenceConfig) {
+    throw validationException(
+      `DesiredInstanceCount 0 is not valid for variant "${w.VariantName}" of endpoint "${e.arn}": only an asynchronous inference endpoint can be scaled to 0 instances.`,
+    );
+  }
   if (serverless && w.DesiredInstanceCount !== undefined) {
     throw validationException(`DesiredInstanceCount cannot be set for the serverless variant "${w.VariantName}".`);
   }

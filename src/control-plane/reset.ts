@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AsyncInference } from '../async-inference/async-inference.js';
 import type { Hosting } from '../hosting/hosting.js';
 import type { RestRoute } from '../protocol/dispatcher.js';
 import type { Store } from '../store/store.js';
@@ -6,6 +7,8 @@ import type { Store } from '../store/store.js';
 export interface ResetDeps {
   store: Store;
   hosting: Hosting;
+  /** Its queued requests are dropped with the endpoints. */
+  asyncInference?: AsyncInference;
   log: Logger;
   /** The embedded S3: reset deletes every bucket (an external S3 is not ours to empty). */
   s3?: { clear(): Promise<void> };
@@ -21,6 +24,8 @@ export function resetRoute(deps: ResetDeps): RestRoute['handler'] {
   let running: Promise<void> | undefined;
   const reset = async (): Promise<void> => {
     const started = Date.now();
+    // Async workers stop first: their requests are dropped, not finished against removed containers.
+    await deps.asyncInference?.clear();
     // Hosting forgets each live endpoint's metrics as it stops it.
     await deps.hosting.resetAll();
     deps.store.clear();

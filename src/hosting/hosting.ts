@@ -27,6 +27,7 @@ export class Hosting {
   private readonly ctx: HostingContext;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly unsubscribe: () => void;
+  private readonly undeployListeners = new Set<(region: string, name: string) => void>();
 
   constructor(deps: HostingDeps) {
     const instanceEnv: InstanceEnv = {
@@ -58,7 +59,16 @@ export class Hosting {
 
   /** Stops the endpoint's containers, then forgets it (DeleteEndpoint's Deleting → gone). */
   undeploy(region: string, name: string): void {
+    for (const l of this.undeployListeners) {
+      l(region, name);
+    }
     this.track(tearDown(this.ctx, region, name));
+  }
+
+  /** Tells `listener` when an endpoint is deleted (async inference drops its queue); returns the unsubscribe. */
+  onUndeploy(listener: (region: string, name: string) => void): () => void {
+    this.undeployListeners.add(listener);
+    return () => this.undeployListeners.delete(listener);
   }
 
   /** UpdateEndpoint: a blue/green roll-out to the new config (see roll-out.ts). */

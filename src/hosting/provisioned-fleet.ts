@@ -29,6 +29,8 @@ export class ProvisionedFleet implements VariantFleet {
   private next = 0;
   private stopped = false;
   private readonly log: Logger;
+  /** Told when a request slot frees or an instance becomes ready (the async workers wait on it). */
+  private readonly capacityListeners = new Set<() => void>();
 
   constructor(
     readonly variantName: string,
@@ -47,6 +49,7 @@ export class ProvisionedFleet implements VariantFleet {
       starting.map((i) => i.start()),
       () => this.stop(0),
     );
+    this.capacityChanged();
   }
 
   private add(n: number): ModelInstance[] {
@@ -76,6 +79,7 @@ export class ProvisionedFleet implements VariantFleet {
           ),
       );
       this.log.info({ instances: count }, 'variant scaled out');
+      this.capacityChanged();
     } else if (count < live.length) {
       // The least busy go first; they leave the rotation at once and stop when idle.
       const leaving = [...live].sort((a, b) => a.inFlight - b.inFlight).slice(0, live.length - count);
@@ -113,15 +117,51 @@ export class ProvisionedFleet implements VariantFleet {
     }
   }
 
+  /**
+   * Async inference's admission (docs/aws-contract.md §8.3): a lease on the
+   * least busy ready instance that has fewer than `maxPerInstance` requests in
+   * flight, or undefined at once when none has (or the variant has no
+   * instance: scaled to zero). Never waits; `onCapacity` says when to try again.
+   */
+  tryAcquire(maxPerInstance: number): Lease | undefined {
+    let best: ModelInstance | undefined;
+    for (const i of this.instances) {
+      if (i.status === 'Ready' && i.inFlight < maxPerInstance && (!best || i.inFlight < best.inFlight)) {
+        best = i;
+      }
+    }
+    return best ? this.lease(best) : undefined;
+  }
+
+  /** Calls `listener` whenever a request slot frees or an instance becomes ready; returns the unsubscribe. */
+  onCapacity(listener: () => void): () => void {
+    this.capacityListeners.add(listener);
+    return () => this.capacityListeners.delete(listener);
+  }
+
+  private capacityChanged(): void {
+    for (const l of [...this.capacityListeners]) {
+      l();
+    }
+  }
+
   private lease(instance: ModelInstance): Lease {
     instance.requests.enter();
     this.requests.enter();
+    let released = false;
     return {
       instance,
       release: () => {
+        if (released) {
+          return;
+        }
+        released = true;
         instance.requests.leave();
         this.requests.leave();
         instance.lastActivityAt = this.env.clock.now();
+        if (this.capacityListeners.size > 0) {
+          this.capacityChanged();
+        }
       },
     };
   }
@@ -153,6 +193,7 @@ export class ProvisionedFleet implements VariantFleet {
         await instance!.start();
         this.backoff.reset();
         this.log.info({ instance: instance!.instanceId }, 'replacement instance ready');
+        this.capacityChanged();
         return;
       } catch (err) {
         this.forget(instance!);

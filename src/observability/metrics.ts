@@ -10,6 +10,8 @@ const LABELS = ['endpoint_name', 'variant_name'] as const;
 
 /** Latency buckets from 1 ms to 60 s (the invocation timeout), and setup buckets up to the 4-minute start-up limit. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** Async requests wait and run for up to hours: TTL ≤ 6 h, InvocationTimeoutSeconds ≤ 1 h (docs/aws-contract.md §7). */
+const ASYNC_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600];
 const SETUP_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 240];
 
 /** What the runtime plane observed about one request that reached a container. */
@@ -31,7 +33,22 @@ export interface LiveState {
   variants(): VariantSnapshot[];
   /** Adds the cost of running instances since the last call. */
   accrueCost(): void;
+  /** Each async endpoint's queue, for the backlog gauges. */
+  asyncBacklog?(): AsyncBacklogSnapshot[];
 }
+
+/** One async endpoint's queue at scrape time (docs/aws-contract.md §9.5: dimension EndpointName only). */
+export interface AsyncBacklogSnapshot {
+  endpoint: string;
+  /** Queued and in progress. */
+  size: number;
+  oldestAgeSeconds: number;
+  /** 1 when requests wait and the endpoint has no instance. */
+  withoutCapacity: boolean;
+}
+
+/** What became of one async request, for the async counters and histograms. */
+export type AsyncEvent = 'processed' | 'failed' | 'expired' | 'downloadFailed' | 'uploadFailed' | 'notificationFailed';
 
 /** The live state the gauges are read from at scrape time. */
 export interface VariantSnapshot {
@@ -57,6 +74,9 @@ export class Metrics {
   private readonly setupTime: Histogram<(typeof LABELS)[number]>;
   private readonly cpu: Gauge<(typeof LABELS)[number]>;
   private readonly memory: Gauge<(typeof LABELS)[number]>;
+  private readonly asyncCounters: Record<AsyncEvent, Counter<(typeof LABELS)[number]>>;
+  private readonly timeInBacklog: Histogram<(typeof LABELS)[number]>;
+  private readonly totalProcessingTime: Histogram<(typeof LABELS)[number]>;
   /** Label sets seen per endpoint, so that a deleted endpoint's series can all be removed. */
   private readonly seen = new Map<string, Set<string>>();
 
@@ -154,7 +174,63 @@ export class Metrics {
     for (const g of [concurrent, utilization, containers]) {
       this.registry.registerMetric(g);
     }
+    this.asyncCounters = {
+      processed: counter('sagemaker_async_invocations_processed_total', 'CloudWatch InvocationsProcessed: async requests the model answered with 2xx.'),
+      failed: counter('sagemaker_async_invocation_failures_total', 'CloudWatch InvocationFailures: async requests that ended in a failure.'),
+      expired: counter('sagemaker_async_expired_requests_total', 'CloudWatch ExpiredRequests: async requests still queued when their RequestTTLSeconds passed.'),
+      downloadFailed: counter('sagemaker_async_request_download_failures_total', 'CloudWatch RequestDownloadFailures: async inputs that could not be read from S3.'),
+      uploadFailed: counter('sagemaker_async_response_upload_failures_total', 'CloudWatch ResponseUploadFailures: async results that could not be written to S3.'),
+      notificationFailed: counter('sagemaker_async_notification_failures_total', 'CloudWatch NotificationFailures: async notifications SNS did not take.'),
+    };
+    this.timeInBacklog = histogram(
+      'sagemaker_async_time_in_backlog_seconds',
+      'CloudWatch TimeInBacklog (in seconds): time an async request waited in the queue before it was sent to the model.',
+      ASYNC_BUCKETS,
+    );
+    this.totalProcessingTime = histogram(
+      'sagemaker_async_total_processing_time_seconds',
+      'CloudWatch TotalProcessingTime (in seconds): from InvokeEndpointAsync accepting a request to its result written.',
+      ASYNC_BUCKETS,
+    );
+    this.registerBacklogGauges(live);
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The three async gauges, label endpoint_name only, read at scrape time like the ones above. */
+  private registerBacklogGauges(live: LiveState): void {
+    const endpointOnly = ['endpoint_name'] as const;
+    const age = new Gauge({
+      name: 'sagemaker_approximate_age_of_oldest_request_seconds',
+      help: 'CloudWatch ApproximateAgeOfOldestRequest (in seconds): age of the oldest async request queued or in progress.',
+      labelNames: endpointOnly,
+      registers: [],
+    });
+    const noCapacity = new Gauge({
+      name: 'sagemaker_has_backlog_without_capacity',
+      help: 'CloudWatch HasBacklogWithoutCapacity: 1 when async requests wait and the endpoint has no instance.',
+      labelNames: endpointOnly,
+      registers: [],
+    });
+    const size = new Gauge({
+      name: 'sagemaker_approximate_backlog_size',
+      help: 'CloudWatch ApproximateBacklogSize: async requests queued or in progress.',
+      labelNames: endpointOnly,
+      registers: [],
+      collect() {
+        this.reset();
+        age.reset();
+        noCapacity.reset();
+        for (const b of live.asyncBacklog?.() ?? []) {
+          const labels = { endpoint_name: b.endpoint };
+          this.set(labels, b.size);
+          age.set(labels, b.oldestAgeSeconds);
+          noCapacity.set(labels, b.withoutCapacity ? 1 : 0);
+        }
+      },
+    });
+    for (const g of [size, age, noCapacity]) {
+      this.registry.registerMetric(g);
+    }
   }
 
   private labels(endpoint: string, variant: string) {
@@ -184,6 +260,37 @@ export class Metrics {
       this.modelLatency.observe(labels, o.modelSeconds);
     }
     this.overheadLatency.observe(labels, Math.max(0, o.totalSeconds - (o.modelSeconds ?? 0)));
+  }
+
+  /**
+   * An async request's call to the model: ModelLatency and the 4XX/5XX and
+   * model-error counts as for InvokeEndpoint, but not Invocations nor
+   * InvocationsPerInstance, which async endpoints do not publish (docs/aws-contract.md §9.5).
+   */
+  asyncModelCall(endpoint: string, variant: string, status: number, modelSeconds: number | undefined): void {
+    const labels = this.labels(endpoint, variant);
+    if (status < 200 || status >= 300) {
+      this.modelErrors.inc(labels);
+      if (status >= 400 && status < 500) {
+        this.errors4xx.inc(labels);
+      } else if (status >= 500) {
+        this.errors5xx.inc(labels);
+      }
+    }
+    if (modelSeconds !== undefined) {
+      this.modelLatency.observe(labels, modelSeconds);
+    }
+  }
+
+  asyncEvent(endpoint: string, variant: string, event: AsyncEvent): void {
+    this.asyncCounters[event].inc(this.labels(endpoint, variant));
+  }
+
+  /** An async request's end: how long it waited, and how long from acceptance to result. */
+  asyncTimes(endpoint: string, variant: string, backlogSeconds: number, totalSeconds: number): void {
+    const labels = this.labels(endpoint, variant);
+    this.timeInBacklog.observe(labels, backlogSeconds);
+    this.totalProcessingTime.observe(labels, totalSeconds);
   }
 
   coldStart(endpoint: string, variant: string, setupSeconds: number): void {
@@ -228,6 +335,9 @@ export class Metrics {
         this.setupTime,
         this.cpu,
         this.memory,
+        ...Object.values(this.asyncCounters),
+        this.timeInBacklog,
+        this.totalProcessingTime,
       ]) {
         m.remove(labels);
       }

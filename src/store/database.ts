@@ -15,6 +15,18 @@ const migrations: string[] = [
   `CREATE TABLE tags (
      arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, position INTEGER NOT NULL,
      PRIMARY KEY (arn, key));`,
+  // Async inference's queue (src/async-inference/request-queue.ts): a row per accepted request,
+  // queued → running → done; an inline body is kept here until the request is done.
+  `CREATE TABLE async_requests (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     region TEXT NOT NULL, endpoint TEXT NOT NULL, inference_id TEXT NOT NULL,
+     state TEXT NOT NULL, outcome TEXT,
+     received_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, timeout_seconds INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     input_location TEXT, body BLOB,
+     content_type TEXT, accept TEXT, custom_attributes TEXT,
+     output_location TEXT NOT NULL, failure_location TEXT, finished_at INTEGER);
+   CREATE INDEX async_requests_by_endpoint ON async_requests (region, endpoint, state, seq);`,
 ];
 
 export function openDatabase(stateDir: string): Db {
