@@ -103,6 +103,8 @@ export const describeEndpoint: Operation<'DescribeEndpoint'> = (input, ctx) => {
     CreationTime: wireTime(e.creationTime),
     LastModifiedTime: wireTime(e.lastModifiedTime),
     ...(e.deploymentConfig ? { LastDeploymentConfig: e.deploymentConfig } : {}),
+    // DescribeEndpoint repeats the config's async settings, as the live endpoint uses them.
+    ...(e.config.spec.AsyncInferenceConfig ? { AsyncInferenceConfig: e.config.spec.AsyncInferenceConfig } : {}),
     ...(e.pending
       ? {
           PendingDeploymentSummary: {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DescribeEndpointConfigCommand } from '@aws-sdk/client-sagemaker';
+import { DescribeEndpointCommand, DescribeEndpointConfigCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointAsyncCommand } from '@aws-sdk/client-sagemaker-runtime';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { backgroundLoop, TIMEOUT } from '../helpers/bounded.js';
@@ -58,6 +58,8 @@ describe('InvokeEndpointAsync (JS SDK)', { timeout: TIMEOUT.suite }, () => {
       const described = await emu.sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: config }));
       assert.equal(described.AsyncInferenceConfig?.OutputConfig?.S3OutputPath, `s3://${bucket}/out`);
       assert.equal(described.AsyncInferenceConfig?.ClientConfig?.MaxConcurrentInvocationsPerInstance, 4);
+      const live = await emu.sm.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
+      assert.equal(live.AsyncInferenceConfig?.OutputConfig?.S3FailurePath, `s3://${bucket}/failed/`, 'DescribeEndpoint shows the async settings');
 
       const input = await putJson(s3, bucket, 'in/ok.json', { features: [1, 2, 3] });
       const ok = await emu.runtime.send(
