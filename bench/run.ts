@@ -1,3 +1,4 @@
+import { benchAsyncOverhead } from './async-overhead.js';
 import { benchColdStart } from './cold-start.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { benchEndpointCreation } from './endpoint-creation.js';
@@ -29,6 +30,9 @@ try {
   }
   if (wanted('s3')) {
     console.log(await benchS3Transfer(emu, quick ? 10 : 40), '\n');
+  }
+  if (wanted('async')) {
+    console.log(await benchAsyncOverhead(emu, quick ? 100 : 400, quick ? 400 : 2000), '\n');
   }
 } finally {
   await emu.stop();
