@@ -244,6 +244,70 @@ describe('async inference durability: SIGKILL, restart, scale to zero', { timeou
     }
   });
 
+  test('SIGKILL while a slow request runs: the predecessor\'s container is removed, the interrupted request runs again, every output once', { timeout: TIMEOUT.long }, async () => {
+    const stateDir = mkdtempSync(path.join(os.tmpdir(), 'sme-async-running-'));
+    stateDirs.add(stateDir);
+    const first = await startChild(stateDir);
+    children.add(first);
+    let second: ChildEmulator | undefined;
+    try {
+      const bucket = await createBucket(first.s3, 'running');
+      const { endpoint } = await createAsyncEndpoint(first.sm, {
+        OutputConfig: { S3OutputPath: `s3://${bucket}/out` },
+        ClientConfig: { MaxConcurrentInvocationsPerInstance: 1 },
+      });
+      const accepted: { n: number; outputLocation: string }[] = [];
+      for (let n = 0; n < 6; n++) {
+        const r = await invokeInline(first.runtime, endpoint, { sleepMs: 800, slow: n });
+        accepted.push({ n, outputLocation: r.OutputLocation! });
+      }
+      // The first is done and the second is running (one at a time, 800 ms each): kill now.
+      await waitForObject(first.s3, accepted[0]!.outputLocation, 30_000);
+      const oldContainers = managedContainers(stateDir, endpoint);
+      assert.equal(oldContainers.length, 1, 'one instance');
+      first.child.kill('SIGKILL');
+      await within('the SIGKILLed emulator to exit', 10_000, first.exited);
+      first.destroyClients();
+      children.delete(first);
+      assert.deepEqual(managedContainers(stateDir, endpoint), oldContainers, 'SIGKILL leaves the container behind');
+
+      second = await startChild(stateDir);
+      children.add(second);
+      const restored = second;
+      await waitUntilEndpointInService({ client: restored.sm, maxWaitTime: 120, minDelay: 1, maxDelay: 1 }, { EndpointName: endpoint });
+      for (const { n, outputLocation } of accepted) {
+        const output = JSON.parse(await waitForObject(restored.s3, outputLocation, 60_000)) as { input: unknown };
+        assert.deepEqual(output.input, { sleepMs: 800, slow: n });
+      }
+      const now = managedContainers(stateDir, endpoint);
+      assert.equal(now.length, 1, 'one instance after the restart');
+      assert.ok(!now.includes(oldContainers[0]!), 'the restarted emulator removed its predecessor\'s container');
+      const keys = await listKeys(restored.s3, bucket, 'out/');
+      assert.equal(keys.length, 6, `exactly 6 outputs: ${keys.join(', ')}`);
+      // At least once: what ran when the emulator was killed ran again; nothing ran a third time.
+      const processed = sample(await scrape(restored.url), 'sagemaker_async_invocations_processed_total', { endpoint_name: endpoint, variant_name: 'AllTraffic' });
+      assert.ok(processed !== undefined && processed >= 4 && processed <= 5, `4 or 5 requests ran after the restart (${processed})`);
+
+      restored.destroyClients();
+      restored.child.kill('SIGTERM');
+      assert.deepEqual(await within('the restarted emulator to exit on SIGTERM', 60_000, restored.exited), { code: 0, signal: null }, restored.output());
+      children.delete(restored);
+      assertNoContainersLeft(stateDir, 'after SIGTERM of the restarted emulator');
+    } catch (err) {
+      const logs = [first.output(), second?.output() ?? ''].map((o) => o.slice(-4000)).join('\n--- restarted ---\n');
+      throw new Error(`${(err as Error).message}\n--- child logs ---\n${logs}`, { cause: err });
+    } finally {
+      for (const c of [first, second]) {
+        if (c && c.child.exitCode === null && c.child.signalCode === null) {
+          c.destroyClients();
+          c.child.kill('SIGKILL');
+          await within('a child emulator to exit', 10_000, c.exited);
+          children.delete(c);
+        }
+      }
+    }
+  });
+
   describe('in process', { timeout: TIMEOUT.suite }, () => {
     let te: TestEmulator;
     let s3: S3Client;
