@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { pollUntil, TIMEOUT } from '../helpers/bounded.js';
+import { createAsyncEndpoint } from '../helpers/async-endpoint.js';
+import { managedContainers, requireDocker } from '../helpers/docker.js';
+import { removeStateDir, startTestEmulator, type TestEmulator, uniqueName } from '../helpers/emulator.js';
+
+/**
+ * InvokeEndpointAsync through unmodified clients configured only by the
+ * environment: the AWS CLI v1 (`aws s3`, `aws sagemaker-runtime
+ * invoke-endpoint-async --input-location`) and boto3 (invoke_endpoint_async).
+ * Inputs go to the embedded S3 on the emulator's port; outputs and failure
+ * files are read back from where the 202 said. One endpoint for the file.
+ */
+
+// dist/test/integration/ → the repository root; the scripts are not compiled.
+const PYTHON_DIR = fileURLToPath(new URL('../../../test/integration/python/', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') {
+        reject(new Error(`${file} ${args.join(' ')} did not run: ${err.message}\n${stderr}`));
+        return;
+      }
+      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
+    });
+  });
+}
+
+interface AsyncAnswer {
+  InferenceId: string;
+  OutputLocation: string;
+  FailureLocation?: string;
+}
+
+interface EchoOutput {
+  input: unknown;
+  contentType: string | null;
+  accept: string | null;
+}
+
+describe('InvokeEndpointAsync: AWS CLI and boto3', { timeout: TIMEOUT.suite }, () => {
+  let te: TestEmulator;
+  let scratch: string;
+  let env: NodeJS.ProcessEnv;
+  let endpoint: string;
+  let bucket: string;
+
+  const aws = async (...args: string[]): Promise<string> => {
+    const r = await run('aws', args, env);
+    assert.equal(r.code, 0, `aws ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  };
+
+  /** `aws s3 cp URI -` until it succeeds (bounded); the object's text. */
+  const awsWaitForObject = (uri: string): Promise<string> => {
+    let last = '';
+    return pollUntil(
+      `${uri} through aws s3 cp`,
+      async () => {
+        const r = await run('aws', ['s3', 'cp', uri, '-'], env, 30_000);
+        if (r.code === 0) {
+          return r.stdout;
+        }
+        last = r.stderr;
+        assert.match(r.stderr, /404|Not Found|NoSuchKey|does not exist/i, `aws s3 cp ${uri} - failed otherwise:\n${r.stderr}`);
+        return undefined;
+      },
+      { timeoutMs: 40_000, intervalMs: 300 },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; last stderr: ${last}`);
+    });
+  };
+
+  before(async () => {
+    requireDocker();
+    assert.ok(existsSync(path.join(PYTHON_DIR, 'async_boto3.py')), `python script missing under ${PYTHON_DIR}`);
+    te = await startTestEmulator();
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'sme-async-clients-'));
+    const { AWS_PROFILE: _p, AWS_SESSION_TOKEN: _t, AWS_REGION: _r, ...rest } = process.env;
+    env = {
+      ...rest,
+      AWS_ENDPOINT_URL: te.url,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_CONFIG_FILE: path.join(scratch, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, 'no-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      PYTHONDONTWRITEBYTECODE: '1',
+    };
+    bucket = uniqueName('async-cli').toLowerCase();
+    await aws('s3', 'mb', `s3://${bucket}`);
+    ({ endpoint } = await createAsyncEndpoint(te.sm, {
+      OutputConfig: { S3OutputPath: `s3://${bucket}/out/`, S3FailurePath: `s3://${bucket}/failed` },
+    }));
+  });
+
+  after(async () => {
+    await te?.stop();
+    if (te) {
+      assert.deepEqual(managedContainers(te.stateDir), [], 'containers left behind');
+      removeStateDir(te.stateDir);
+    }
+    if (scratch) {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  test('aws CLI: s3 cp the input, invoke-endpoint-async --input-location, s3 cp the output; a model error → the failure file', { timeout: TIMEOUT.long }, async () => {
+    const okFile = path.join(scratch, 'ok.json');
+    writeFileSync(okFile, JSON.stringify({ from: 'aws-cli', values: [3, 1, 4] }));
+    await aws('s3', 'cp', okFile, `s3://${bucket}/cli/in-ok.json`);
+
+    const ok = JSON.parse(
+      await aws(
+        'sagemaker-runtime', 'invoke-endpoint-async',
+        '--endpoint-name', endpoint,
+        '--input-location', `s3://${bucket}/cli/in-ok.json`,
+        '--content-type', 'application/json',
+        '--accept', 'application/json',
+      ),
+    ) as AsyncAnswer;
+    assert.match(ok.InferenceId, /\S/);
+    assert.equal(ok.OutputLocation, `s3://${bucket}/out/${ok.InferenceId}.out`);
+    assert.equal(ok.FailureLocation, `s3://${bucket}/failed/${ok.InferenceId}-error.out`);
+    const output = JSON.parse(await awsWaitForObject(ok.OutputLocation)) as EchoOutput;
+    assert.deepEqual(output.input, { from: 'aws-cli', values: [3, 1, 4] }, 'echo-model echoed the S3 input');
+    assert.equal(output.contentType, 'application/json');
+    assert.equal(output.accept, 'application/json');
+    // The output is listed where the CLI expects it.
+    assert.match(await aws('s3', 'ls', `s3://${bucket}/out/`), new RegExp(`${ok.InferenceId}\\.out`));
+
+    const badFile = path.join(scratch, 'bad.json');
+    writeFileSync(badFile, JSON.stringify({ status: 500 }));
+    await aws('s3', 'cp', badFile, `s3://${bucket}/cli/in-bad.json`);
+    const bad = JSON.parse(
+      await aws('sagemaker-runtime', 'invoke-endpoint-async', '--endpoint-name', endpoint, '--input-location', `s3://${bucket}/cli/in-bad.json`, '--content-type', 'application/json'),
+    ) as AsyncAnswer;
+    assert.notEqual(bad.InferenceId, ok.InferenceId);
+    assert.equal(bad.FailureLocation, `s3://${bucket}/failed/${bad.InferenceId}-error.out`);
+    assert.match(await awsWaitForObject(bad.FailureLocation), /requested status 500/);
+    const noOutput = await run('aws', ['s3', 'cp', bad.OutputLocation, '-'], env);
+    assert.notEqual(noOutput.code, 0, 'a failed request writes no output');
+
+    // A missing endpoint is refused by the CLI with SageMaker's error.
+    const missing = await run('aws', ['sagemaker-runtime', 'invoke-endpoint-async', '--endpoint-name', 'no-such-async-ep', '--input-location', `s3://${bucket}/cli/in-ok.json`], env);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /ValidationError/);
+    assert.match(missing.stderr, /Endpoint no-such-async-ep of account 123456789012 not found/);
+  });
+
+  test('boto3: put_object, invoke_endpoint_async(InputLocation), get_object on OutputLocation; a model error → the failure file', { timeout: TIMEOUT.long }, async () => {
+    const r = await run('python3', [path.join(PYTHON_DIR, 'async_boto3.py'), bucket, endpoint], env);
+    assert.equal(r.code, 0, `async_boto3.py exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+    const out = JSON.parse(r.stdout) as {
+      ok: AsyncAnswer & { status: number; output: EchoOutput | null };
+      bad: AsyncAnswer & { failure: string | null; outputExists: boolean };
+      missingEndpoint: { Code: string; Status: number } | null;
+    };
+    assert.equal(out.ok.status, 202);
+    assert.equal(out.ok.OutputLocation, `s3://${bucket}/out/${out.ok.InferenceId}.out`);
+    assert.equal(out.ok.FailureLocation, `s3://${bucket}/failed/${out.ok.InferenceId}-error.out`);
+    assert.ok(out.ok.output, `no output at ${out.ok.OutputLocation} within the script's 30 s`);
+    assert.deepEqual(out.ok.output.input, { from: 'boto3', n: 7 });
+    assert.equal(out.ok.output.contentType, 'application/json');
+    assert.equal(out.ok.output.accept, 'application/json');
+
+    assert.equal(out.bad.FailureLocation, `s3://${bucket}/failed/${out.bad.InferenceId}-error.out`);
+    assert.ok(out.bad.failure, `no failure file at ${out.bad.FailureLocation} within the script's 30 s`);
+    assert.match(out.bad.failure, /requested status 500/);
+    assert.equal(out.bad.outputExists, false, 'a failed request writes no output');
+    assert.deepEqual(out.missingEndpoint, { Code: 'ValidationError', Status: 400 });
+  });
+});
