@@ -85,14 +85,18 @@ export async function subscribedQueue(snsUrl: string, name: string): Promise<{ t
   return { topicArn: TopicArn!, queueUrl: QueueUrl!, sqs, close: () => (sns.destroy(), sqs.destroy()) };
 }
 
-/** Receives (bounded) until a message matches, deleting what it reads. */
+/**
+ * Receives (bounded) until a message matches, deleting what it reads. Every
+ * message read is kept in `seen`: pass the same array to the next call, or a
+ * message read (and deleted) while looking for an earlier one is lost to it.
+ */
 export async function receiveMatching(
   sqs: SQSClient,
   queueUrl: string,
   match: (body: Record<string, unknown>) => boolean,
+  seen: Record<string, unknown>[] = [],
   timeoutMs = 30_000,
 ): Promise<Record<string, unknown>> {
-  const seen: Record<string, unknown>[] = [];
   return pollUntil(
     'an SNS notification in the subscribed queue',
     async () => {
