@@ -72,12 +72,16 @@ export async function createAsyncEndpoint(
 }
 
 /** A topic on the SNS server with an SQS queue subscribed (raw delivery), to read what was published. */
-export async function subscribedQueue(snsUrl: string, name: string): Promise<{ topicArn: string; queueUrl: string; sqs: SQSClient; close(): void }> {
+export async function subscribedQueue(
+  snsUrl: string,
+  name: string,
+  queueName = name,
+): Promise<{ topicArn: string; queueUrl: string; sqs: SQSClient; close(): void }> {
   const cfg = { endpoint: snsUrl, region: 'us-east-1', credentials, maxAttempts: 1 };
   const sns = new SNSClient(cfg);
   const sqs = new SQSClient(cfg);
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   await sns.send(
     new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn, Attributes: { RawMessageDelivery: 'true' } }),

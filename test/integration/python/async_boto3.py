@@ -1,9 +1,11 @@
 """boto3's invoke_endpoint_async against the emulator (test/integration/async-clients.test.ts).
 
-Usage: async_boto3.py BUCKET ENDPOINT. Puts the inputs in the embedded S3 with
+Usage: async_boto3.py BUCKET ENDPOINT [SNS_URL QUEUE_URL]. Puts the inputs in the embedded S3 with
 put_object, calls invoke_endpoint_async(InputLocation=...), polls get_object
 (bounded) on OutputLocation / FailureLocation, and prints one JSON document of
-what boto3 saw.
+what boto3 saw. With SNS_URL and QUEUE_URL, it also reads both requests'
+notifications from that SQS queue (subscribed to the endpoint's topics) with
+receive_message, bounded.
 """
 
 import json
@@ -34,6 +36,20 @@ def wait_for_object(s3, uri):
             break
         time.sleep(0.2)
     return None
+
+
+def read_notifications(sqs_url, queue_url, ids):
+    """{inferenceId: notification} for `ids`, read from the queue (bounded; messages are left in place)."""
+    sqs = boto3.client("sqs", endpoint_url=sqs_url)
+    found = {}
+    deadline = time.monotonic() + POLL_SECONDS
+    for _ in range(POLL_SECONDS + 1):
+        for m in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+            note = json.loads(m["Body"])
+            found[note.get("inferenceId")] = note
+        if all(i in found for i in ids) or time.monotonic() >= deadline:
+            break
+    return {i: found[i] for i in ids if i in found}
 
 
 def main():
@@ -76,6 +92,8 @@ def main():
         out["missingEndpoint"] = None
     except ClientError as err:
         out["missingEndpoint"] = {"Code": err.response["Error"]["Code"], "Status": err.response["ResponseMetadata"]["HTTPStatusCode"]}
+    if len(sys.argv) > 4:
+        out["notifications"] = read_notifications(sys.argv[3], sys.argv[4], [ok["InferenceId"], bad["InferenceId"]])
     emit(out)
 
 
