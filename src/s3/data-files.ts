@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /**
@@ -38,15 +38,13 @@ export class DataFiles {
     const tmp = path.join(this.tmpDir, file);
     const hash = createHash('md5');
     let size = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
+    // Hashed as the chunks pass, without a Transform stage between socket and file: one hop less per chunk.
+    source.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      size += chunk.length;
     });
     try {
-      await pipeline(source, measure, createWriteStream(tmp, { highWaterMark: 1024 * 1024 }));
+      await pipeline(source, createWriteStream(tmp, { highWaterMark: 1024 * 1024 }));
       await fs.rename(tmp, this.pathOf(file));
     } catch (err) {
       await fs.rm(tmp, { force: true });
