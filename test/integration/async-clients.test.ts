@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { pollUntil, TIMEOUT } from '../helpers/bounded.js';
 import { createAsyncEndpoint, subscribedQueue } from '../helpers/async-endpoint.js';
 import { managedContainers, requireDocker } from '../helpers/docker.js';
 import { removeStateDir, startTestEmulator, type TestEmulator, uniqueName } from '../helpers/emulator.js';
 import { type SnsServer, startSnsServer } from '../helpers/moto-server.js';
+import { clientEnv, PYTHON_DIR, run } from '../helpers/external-clients.js';
 
 /**
  * InvokeEndpointAsync through unmodified clients configured only by the
@@ -22,27 +21,6 @@ import { type SnsServer, startSnsServer } from '../helpers/moto-server.js';
  * from an SQS queue subscribed to the topic: the CLI with `aws sqs
  * receive-message`, boto3 with receive_message.
  */
-
-// dist/test/integration/ → the repository root; the scripts are not compiled.
-const PYTHON_DIR = fileURLToPath(new URL('../../../test/integration/python/', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') {
-        reject(new Error(`${file} ${args.join(' ')} did not run: ${err.message}\n${stderr}`));
-        return;
-      }
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-  });
-}
 
 interface AsyncAnswer {
   InferenceId: string;
@@ -99,18 +77,7 @@ describe('InvokeEndpointAsync: AWS CLI and boto3', { timeout: TIMEOUT.suite }, (
     sns = await startSnsServer();
     te = await startTestEmulator({ SME_SNS_ENDPOINT_URL: sns.url });
     scratch = mkdtempSync(path.join(os.tmpdir(), 'sme-async-clients-'));
-    const { AWS_PROFILE: _p, AWS_SESSION_TOKEN: _t, AWS_REGION: _r, ...rest } = process.env;
-    env = {
-      ...rest,
-      AWS_ENDPOINT_URL: te.url,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: path.join(scratch, 'no-config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, 'no-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      PYTHONDONTWRITEBYTECODE: '1',
-    };
+    env = clientEnv(te.url, scratch);
     bucket = uniqueName('async-cli').toLowerCase();
     await aws('s3', 'mb', `s3://${bucket}`);
     if (sns.kind === 'moto') {

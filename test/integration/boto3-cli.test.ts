@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { ECHO_IMAGE, managedContainers, requireDocker } from '../helpers/docker.js';
 import { makeModelTarball, removeStateDir, startTestEmulator, type TestEmulator, uniqueName } from '../helpers/emulator.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
 import { TIMEOUT } from '../helpers/bounded.js';
+import { clientEnv, PYTHON_DIR, type Run, run } from '../helpers/external-clients.js';
 
 /**
  * Unmodified AWS clients against the emulator: boto3 (python3) and the AWS CLI v1.
@@ -16,27 +17,7 @@ import { TIMEOUT } from '../helpers/bounded.js';
  * the assertions are here.
  */
 
-// dist/test/integration/ → the repository root; the scripts are not compiled.
-const PYTHON_DIR = fileURLToPath(new URL('../../../test/integration/python/', import.meta.url));
 const ACCOUNT = '123456789012';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') {
-        reject(new Error(`${file} ${args.join(' ')} did not run: ${err.message}\n${stderr}`));
-        return;
-      }
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** Runs a command that must succeed; its stdout. */
 async function ok(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
@@ -56,19 +37,7 @@ describe('real AWS clients: boto3 and the AWS CLI', { timeout: TIMEOUT.suite }, 
     assert.ok(existsSync(path.join(PYTHON_DIR, 'common.py')), `python helpers missing under ${PYTHON_DIR}`);
     te = await startTestEmulator();
     scratch = mkdtempSync(path.join(os.tmpdir(), 'sme-clients-'));
-    // The clients take everything from the environment, and nothing from the user's ~/.aws.
-    const { AWS_PROFILE: _p, AWS_SESSION_TOKEN: _t, AWS_REGION: _r, ...rest } = process.env;
-    awsEnv = {
-      ...rest,
-      AWS_ENDPOINT_URL: te.url,
-      AWS_ACCESS_KEY_ID: 'x',
-      AWS_SECRET_ACCESS_KEY: 'x',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: path.join(scratch, 'no-config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, 'no-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      PYTHONDONTWRITEBYTECODE: '1',
-    };
+    awsEnv = clientEnv(te.url, scratch, 'x');
   });
 
   after(async () => {

@@ -1,38 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { TIMEOUT } from '../helpers/bounded.js';
 import { type TestEmulator, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
+import { clientEnv, PYTHON_DIR, run } from '../helpers/external-clients.js';
 
 /**
  * The embedded S3 through the AWS CLI (`aws s3` and `aws s3api`) and boto3,
  * unmodified, configured only by the environment.
  */
-const PYTHON_DIR = fileURLToPath(new URL('../../../test/integration/python/', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') {
-        reject(new Error(`${file} ${args.join(' ')} did not run: ${err.message}\n${stderr}`));
-        return;
-      }
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-  });
-}
-
 describe('S3 on the same port: AWS CLI and boto3', { timeout: TIMEOUT.suite }, () => {
   let t: TestEmulator;
   let scratch: string;
@@ -47,18 +26,7 @@ describe('S3 on the same port: AWS CLI and boto3', { timeout: TIMEOUT.suite }, (
   before(async () => {
     t = await startTestEmulator();
     scratch = mkdtempSync(path.join(os.tmpdir(), 'sme-s3-clients-'));
-    const { AWS_PROFILE: _p, AWS_SESSION_TOKEN: _t, AWS_REGION: _r, ...rest } = process.env;
-    env = {
-      ...rest,
-      AWS_ENDPOINT_URL: t.url,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: path.join(scratch, 'no-config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, 'no-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      PYTHONDONTWRITEBYTECODE: '1',
-    };
+    env = clientEnv(t.url, scratch);
   });
   after(async () => {
     await t?.stop();

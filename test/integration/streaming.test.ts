@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { CreateEndpointCommand, CreateEndpointConfigCommand, waitUntilEndpointInService } from '@aws-sdk/client-sagemaker';
 import {
   InvokeEndpointCommand,
@@ -16,6 +15,7 @@ import { managedContainers, requireDocker, STREAMING_IMAGE } from '../helpers/do
 import { removeStateDir, startTestEmulator, type TestEmulator, uniqueName } from '../helpers/emulator.js';
 import { sample, scrape } from '../helpers/metrics.js';
 import { createEndpoint, createModel, createServerlessEndpoint } from '../helpers/sagemaker.js';
+import { clientEnv, PYTHON_DIR, run } from '../helpers/external-clients.js';
 
 /**
  * InvokeEndpointWithResponseStream (docs/aws-contract.md §3.3, §8.4) through
@@ -23,7 +23,6 @@ import { createEndpoint, createModel, createServerlessEndpoint } from '../helper
  * runs with a 3 s invocation timeout, which bounds a whole streamed answer.
  */
 
-const PYTHON_DIR = fileURLToPath(new URL('../../../test/integration/python/', import.meta.url));
 const TIMEOUT_SECONDS = 3;
 
 interface Part {
@@ -74,18 +73,6 @@ async function rejection(p: Promise<unknown>): Promise<Record<string, unknown>> 
   throw new Error('expected the call to fail');
 }
 
-function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') {
-        reject(new Error(`${file} ${args.join(' ')} did not run: ${err.message}\n${stderr}`));
-        return;
-      }
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-  });
-}
-
 describe('InvokeEndpointWithResponseStream', { timeout: TIMEOUT.suite }, () => {
   let te: TestEmulator;
   let endpoint: string;
@@ -97,18 +84,7 @@ describe('InvokeEndpointWithResponseStream', { timeout: TIMEOUT.suite }, () => {
     te = await startTestEmulator({ SME_INVOCATION_TIMEOUT_SECONDS: String(TIMEOUT_SECONDS) });
     ({ endpoint } = await createEndpoint(te.sm, { image: STREAMING_IMAGE }));
     scratch = mkdtempSync(path.join(os.tmpdir(), 'sme-stream-'));
-    const { AWS_PROFILE: _p, AWS_SESSION_TOKEN: _t, AWS_REGION: _r, ...rest } = process.env;
-    awsEnv = {
-      ...rest,
-      AWS_ENDPOINT_URL: te.url,
-      AWS_ACCESS_KEY_ID: 'x',
-      AWS_SECRET_ACCESS_KEY: 'x',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: path.join(scratch, 'no-config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, 'no-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      PYTHONDONTWRITEBYTECODE: '1',
-    };
+    awsEnv = clientEnv(te.url, scratch, 'x');
   });
 
   after(async () => {
