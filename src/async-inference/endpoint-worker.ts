@@ -2,6 +2,7 @@ import type { EndpointDeployment } from '../hosting/endpoint-deployment.js';
 import type { Lease } from '../hosting/fleet.js';
 import type { Hosting } from '../hosting/hosting.js';
 import { ProvisionedFleet } from '../hosting/provisioned-fleet.js';
+import { isServing } from '../store/endpoint-lifecycle.js';
 import type { Store } from '../store/store.js';
 import { asyncSettingsOf } from './async-settings.js';
 import { type RunDeps, runRequest } from './run-request.js';
@@ -10,9 +11,6 @@ export interface WorkerDeps extends RunDeps {
   hosting: Hosting;
   store: Store;
 }
-
-/** An endpoint takes requests while InService, and while an update runs beside its live fleet (docs/aws-contract.md §4.4). */
-const SERVING = new Set(['InService', 'Updating']);
 
 /**
  * While requests wait and no capacity event can reach us (the endpoint's
@@ -66,7 +64,7 @@ export class EndpointWorker {
     const record = this.deps.store.endpoints.get(this.region, this.endpoint);
     const settings = record ? asyncSettingsOf(record) : undefined;
     const deployment = this.deps.hosting.get(this.region, this.endpoint);
-    if (!settings || !deployment || !SERVING.has(deployment.status)) {
+    if (!settings || !deployment || !isServing(deployment.status)) {
       this.waitForCapacity(deployment);
       return;
     }

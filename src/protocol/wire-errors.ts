@@ -30,6 +30,9 @@ export const validationError = (message: string) => new AwsError('ValidationErro
 
 export const endpointNotFound = (name: string, accountId: string) => validationError(`Endpoint ${name} of account ${accountId} not found.`);
 
+export const endpointNotInService = (name: string, accountId: string, status: string) =>
+  validationError(`Endpoint ${name} of account ${accountId} is not in service (its status is ${status}).`);
+
 /** SageMaker throttles beyond a serverless MaxConcurrency at once, HTTP 400 (docs/aws-contract.md §3.4, §7). */
 export const throttlingException = (message: string) => new AwsError('ThrottlingException', message);
 

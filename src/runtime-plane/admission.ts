@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { Lease, VariantFleet } from '../hosting/fleet.js';
 import type { Hosting } from '../hosting/hosting.js';
 import type { Metrics } from '../observability/metrics.js';
-import { endpointNotFound, payloadTooLarge, validationError } from '../protocol/wire-errors.js';
+import { endpointNotFound, endpointNotInService, payloadTooLarge, validationError } from '../protocol/wire-errors.js';
+import { isServing } from '../store/endpoint-lifecycle.js';
 import { limitBytes } from './payload-limit.js';
 import type { InvocationSite } from './wire-mapping.js';
 
@@ -49,8 +50,6 @@ export interface Admission {
   release(): void;
 }
 
-/** An endpoint serves while InService and while an update runs beside its live fleet (docs/aws-contract.md §4.4). */
-const SERVING = new Set(['InService', 'Updating']);
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 
 /**
@@ -79,13 +78,13 @@ export async function admit(deps: InvokeDeps, r: InvokeRequest, site: Invocation
       `Endpoint ${endpointName} of account ${deps.accountId} is an asynchronous inference endpoint: invoke it with InvokeEndpointAsync.`,
     );
   }
-  if (!SERVING.has(deployment.status)) {
-    throw validationError(`Endpoint ${endpointName} of account ${deps.accountId} is not in service (its status is ${deployment.status}).`);
+  if (!isServing(deployment.status)) {
+    throw endpointNotInService(endpointName, deps.accountId, deployment.status);
   }
   // A restored endpoint is InService before its fleets are built: wait for them, then look again.
   await deployment.ready;
-  if (!SERVING.has(deployment.status)) {
-    throw validationError(`Endpoint ${endpointName} of account ${deps.accountId} is not in service (its status is ${deployment.status}).`);
+  if (!isServing(deployment.status)) {
+    throw endpointNotInService(endpointName, deps.accountId, deployment.status);
   }
   const fleet = deployment.pickFleet(headerValue(req, 'x-amzn-sagemaker-target-variant'));
   site.variantName = fleet.variantName;

@@ -4,8 +4,9 @@ import type { AsyncInference } from '../async-inference/async-inference.js';
 import { asyncSettingsOf } from '../async-inference/async-settings.js';
 import { failureLocation, outputLocation, parseObjectUri } from '../async-inference/output-locations.js';
 import type { Hosting } from '../hosting/hosting.js';
-import { endpointNotFound, validationError } from '../protocol/wire-errors.js';
+import { endpointNotFound, endpointNotInService, validationError } from '../protocol/wire-errors.js';
 import type { Clock } from '../shared/clock.js';
+import { isServing } from '../store/endpoint-lifecycle.js';
 import type { Store } from '../store/store.js';
 import { readAsyncHeaders } from './async-headers.js';
 
@@ -19,9 +20,6 @@ export interface InvokeAsyncDeps {
 
 /** The inline body's limit: AsyncBodyBlob max (docs/aws-contract.md §3.2). */
 export const ASYNC_MAX_INLINE_BODY = 128_000;
-
-/** An endpoint takes requests while InService, and while an update runs beside its live fleet (docs/aws-contract.md §4.4). */
-const SERVING = new Set(['InService', 'Updating']);
 
 /**
  * InvokeEndpointAsync (`POST /endpoints/{name}/async-invocations`,
@@ -52,8 +50,8 @@ export async function invokeEndpointAsync(deps: InvokeAsyncDeps, req: IncomingMe
     // NOT VERIFIED: the real text for a real-time endpoint; the stream branch answers the converse in the same words.
     throw validationError(`Endpoint ${record.name} of account ${deps.accountId} is not an asynchronous inference endpoint: invoke it with InvokeEndpoint.`);
   }
-  if (!SERVING.has(deployment.status)) {
-    throw validationError(`Endpoint ${record.name} of account ${deps.accountId} is not in service (its status is ${deployment.status}).`);
+  if (!isServing(deployment.status)) {
+    throw endpointNotInService(record.name, deps.accountId, deployment.status);
   }
   const inferenceId = h.inferenceId ?? randomUUID();
   const naming = { inferenceId, s3OutputPathExtension: h.s3OutputPathExtension, filename: h.filename };

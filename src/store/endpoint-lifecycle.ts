@@ -28,6 +28,13 @@ export const ENDPOINT_TRANSITIONS: Readonly<Record<EndpointStatus, readonly Endp
   Deleting: [],
 };
 
+/** An endpoint takes requests while InService, and while an update runs beside its live fleet (docs/aws-contract.md §4.4). */
+const SERVING_STATUSES: ReadonlySet<EndpointStatus> = new Set<EndpointStatus>(['InService', 'Updating']);
+
+export function isServing(status: EndpointStatus): boolean {
+  return SERVING_STATUSES.has(status);
+}
+
 /** The status CreateEndpoint stores a new endpoint in. */
 export const ENDPOINT_CREATED_STATUS: EndpointStatus = 'Creating';
 
