@@ -3,6 +3,9 @@ import { asyncSettingsOf } from './async-settings.js';
 import { EndpointWorker, type WorkerDeps } from './endpoint-worker.js';
 import type { NewAsyncRequest } from './request-queue.js';
 
+/** One endpoint's key in the maps below: names are unique per region, and no name holds a NUL. */
+const keyOf = (region: string, endpoint: string) => `${region}\u0000${endpoint}`;
+
 /**
  * Asynchronous inference (docs/aws-contract.md §3.2, §8.3): the persistent
  * queue, one worker per endpoint that has requests, and the TTL timer. The
@@ -39,7 +42,7 @@ export class AsyncInference {
   }
 
   private worker(region: string, endpoint: string): EndpointWorker {
-    const key = `${region}\u0000${endpoint}`;
+    const key = keyOf(region, endpoint);
     let w = this.workers.get(key);
     if (!w) {
       w = new EndpointWorker(this.deps, region, endpoint);
@@ -89,13 +92,13 @@ export class AsyncInference {
     const byEndpoint = new Map<string, AsyncBacklogSnapshot>();
     for (const { region, doc } of this.deps.store.endpoints.all()) {
       if (doc.config.spec.AsyncInferenceConfig) {
-        byEndpoint.set(`${region}\u0000${doc.name}`, { endpoint: doc.name, size: 0, oldestAgeSeconds: 0, withoutCapacity: false });
+        byEndpoint.set(keyOf(region, doc.name), { endpoint: doc.name, size: 0, oldestAgeSeconds: 0, withoutCapacity: false });
       }
     }
     for (const b of this.deps.queue.backlog()) {
       const deployment = this.deps.hosting.get(b.region, b.endpoint);
       const instances = [...(deployment?.fleets.values() ?? [])].reduce((n, f) => n + f.instanceCount(), 0);
-      byEndpoint.set(`${b.region}\u0000${b.endpoint}`, {
+      byEndpoint.set(keyOf(b.region, b.endpoint), {
         endpoint: b.endpoint,
         size: b.size,
         oldestAgeSeconds: Math.max(0, (now - b.oldestReceivedAt) / 1000),
@@ -107,7 +110,7 @@ export class AsyncInference {
 
   /** DeleteEndpoint: the endpoint's worker stops and its requests are dropped. */
   async drop(region: string, endpoint: string): Promise<void> {
-    const key = `${region}\u0000${endpoint}`;
+    const key = keyOf(region, endpoint);
     const w = this.workers.get(key);
     this.workers.delete(key);
     const dropped = this.deps.queue.drop(region, endpoint);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { validationError } from '../protocol/wire-errors.js';
+import { headerValue } from './admission.js';
 
 /** InvokeEndpointAsync's request headers, checked (docs/aws-contract.md §3.2). */
 export interface AsyncHeaders {
@@ -79,7 +80,7 @@ export function readAsyncHeaders(req: IncomingMessage, endpointName: string): As
   }
   const out: Partial<AsyncHeaders> = {};
   for (const [key, rule] of Object.entries(STRING_RULES) as [keyof typeof STRING_RULES, StringRule][]) {
-    const v = header(req, rule.header);
+    const v = headerValue(req, rule.header);
     if (v === undefined) {
       continue;
     }
@@ -95,7 +96,7 @@ export function readAsyncHeaders(req: IncomingMessage, endpointName: string): As
   }
   const ints = {} as Record<keyof typeof INT_RULES, number>;
   for (const [key, rule] of Object.entries(INT_RULES) as [keyof typeof INT_RULES, (typeof INT_RULES)[keyof typeof INT_RULES]][]) {
-    const v = header(req, rule.header);
+    const v = headerValue(req, rule.header);
     ints[key] = rule.default;
     if (v === undefined) {
       continue;
@@ -116,9 +117,4 @@ export function readAsyncHeaders(req: IncomingMessage, endpointName: string): As
     throw validationError(`${count} detected: ${problems.join('; ')}`);
   }
   return { ...out, ...ints };
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v.join(', ') : v;
 }
