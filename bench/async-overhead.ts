@@ -1,11 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { Client, Pool } from 'undici';
 import { ECHO_IMAGE } from '../test/helpers/docker.js';
+import { deployWithDirectUrl } from './deploy.js';
 import type { EmulatorProcess } from './emulator-process.js';
 import { runLoad } from './load.js';
 import { ms, percentile, table } from './stats.js';
@@ -36,6 +32,7 @@ const S3_AUTH = 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/s3/aws4_re
 
 const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
 
+/** The bucket for outputs, then the async endpoint; the direct URL of its container. */
 async function deploy(emu: EmulatorProcess): Promise<string> {
   const s3 = new S3Client({ endpoint: emu.url, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' }, forcePathStyle: true });
   try {
@@ -43,32 +40,15 @@ async function deploy(emu: EmulatorProcess): Promise<string> {
   } finally {
     s3.destroy();
   }
-  const modelDir = mkdtempSync(path.join(os.tmpdir(), 'sme-bench-model-'));
-  await emu.sm.send(new CreateModelCommand({ ModelName: NAME, PrimaryContainer: { Image: ECHO_IMAGE, ModelDataUrl: modelDir } }));
-  await emu.sm.send(
-    new CreateEndpointConfigCommand({
-      EndpointConfigName: NAME,
-      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: NAME, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+  return deployWithDirectUrl(emu, NAME, {
+    image: ECHO_IMAGE,
+    config: {
       AsyncInferenceConfig: {
         OutputConfig: { S3OutputPath: `s3://${BUCKET}/out`, S3FailurePath: `s3://${BUCKET}/failed` },
         ClientConfig: { MaxConcurrentInvocationsPerInstance: CONCURRENCY },
       },
-    }),
-  );
-  await emu.sm.send(new CreateEndpointCommand({ EndpointName: NAME, EndpointConfigName: NAME }));
-  for (let i = 0; i < 1200; i++) {
-    const d = await emu.sm.send(new DescribeEndpointCommand({ EndpointName: NAME }));
-    if (d.EndpointStatus === 'InService') {
-      const id = execFileSync('docker', ['ps', '-q', '--filter', `label=sagemaker-emulator.endpoint=${NAME}`], { encoding: 'utf8' }).trim().split('\n')[0]!;
-      const port = execFileSync('docker', ['port', id, '8080/tcp'], { encoding: 'utf8' }).trim().split('\n')[0]!.split(':').pop();
-      return `http://127.0.0.1:${port}`;
-    }
-    if (d.EndpointStatus === 'Failed') {
-      throw new Error(`${NAME} failed: ${d.FailureReason ?? ''}`);
-    }
-    await sleep(50);
-  }
-  throw new Error(`${NAME} never came InService`);
+    },
+  });
 }
 
 /** InvokeEndpointAsync with an inline body, as the SDK sends it; returns the output's path in the embedded S3. */

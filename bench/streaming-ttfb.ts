@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { Client } from 'undici';
 import { STREAMING_IMAGE } from '../test/helpers/docker.js';
+import { deployWithDirectUrl } from './deploy.js';
 import type { EmulatorProcess } from './emulator-process.js';
 import { ms, percentile, table } from './stats.js';
 
@@ -15,27 +14,6 @@ import { ms, percentile, table } from './stats.js';
  */
 const BODY = JSON.stringify({ tokens: 20, delayMs: 2 });
 const NAME = 'bench-stream';
-
-async function deploy(emu: EmulatorProcess): Promise<string> {
-  await emu.sm.send(new CreateModelCommand({ ModelName: NAME, PrimaryContainer: { Image: STREAMING_IMAGE } }));
-  await emu.sm.send(
-    new CreateEndpointConfigCommand({
-      EndpointConfigName: NAME,
-      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: NAME, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
-    }),
-  );
-  await emu.sm.send(new CreateEndpointCommand({ EndpointName: NAME, EndpointConfigName: NAME }));
-  for (let i = 0; i < 1200; i++) {
-    const d = await emu.sm.send(new DescribeEndpointCommand({ EndpointName: NAME }));
-    if (d.EndpointStatus === 'InService') {
-      const id = execFileSync('docker', ['ps', '-q', '--filter', `label=sagemaker-emulator.endpoint=${NAME}`], { encoding: 'utf8' }).trim().split('\n')[0]!;
-      const port = execFileSync('docker', ['port', id, '8080/tcp'], { encoding: 'utf8' }).trim().split('\n')[0]!.split(':').pop();
-      return `http://127.0.0.1:${port}`;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${NAME} never came InService`);
-}
 
 /** One request: ms until the first body byte; the rest of the body is read to its end (the connection is reused). */
 async function ttfb(client: Client, path: string): Promise<number> {
@@ -54,7 +32,7 @@ async function ttfb(client: Client, path: string): Promise<number> {
 }
 
 export async function benchStreamingTtfb(emu: EmulatorProcess, rounds: number): Promise<string> {
-  const direct = await deploy(emu);
+  const direct = await deployWithDirectUrl(emu, NAME, { image: STREAMING_IMAGE });
   const directClient = new Client(direct);
   const gatewayClient = new Client(emu.url);
   const targets: [string, Client, string, number[]][] = [

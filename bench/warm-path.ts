@@ -1,34 +1,12 @@
-import { execFileSync, fork } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { fork } from 'node:child_process';
 import path from 'node:path';
-import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { ECHO_IMAGE } from '../test/helpers/docker.js';
+import { deployWithDirectUrl } from './deploy.js';
 import type { EmulatorProcess } from './emulator-process.js';
 import { runLoad } from './load.js';
 import { ms, percentile, table } from './stats.js';
 
 const BODY = Buffer.from(JSON.stringify({ pad: 'x'.repeat(1010) })); // 1 KiB
-
-async function deploy(emu: EmulatorProcess, name: string, variant: Record<string, unknown>): Promise<string> {
-  const modelDir = mkdtempSync(path.join(os.tmpdir(), 'sme-bench-model-'));
-  await emu.sm.send(new CreateModelCommand({ ModelName: name, PrimaryContainer: { Image: ECHO_IMAGE, ModelDataUrl: modelDir } }));
-  await emu.sm.send(
-    new CreateEndpointConfigCommand({ EndpointConfigName: name, ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: name, ...variant }] }),
-  );
-  await emu.sm.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: name }));
-  for (;;) {
-    const d = await emu.sm.send(new DescribeEndpointCommand({ EndpointName: name }));
-    if (d.EndpointStatus === 'InService') {
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  // The direct baseline: the same container's published port.
-  const id = execFileSync('docker', ['ps', '-q', '--filter', `label=sagemaker-emulator.endpoint=${name}`], { encoding: 'utf8' }).trim().split('\n')[0]!;
-  const port = execFileSync('docker', ['port', id, '8080/tcp'], { encoding: 'utf8' }).trim().split('\n')[0]!.split(':').pop();
-  return `http://127.0.0.1:${port}`;
-}
 
 interface Series {
   latencies: number[];
@@ -84,9 +62,10 @@ async function startMinimalProxy(direct: string): Promise<{ origin: string; stop
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 export async function benchWarmPath(emu: EmulatorProcess, perRound: number, rounds: number): Promise<string> {
-  const provisioned = await deploy(emu, 'warm-provisioned', { InstanceType: 'ml.m5.large', InitialInstanceCount: 1 });
-  const serverless = await deploy(emu, 'warm-serverless', {
-    ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 1, ProvisionedConcurrency: 1 },
+  const provisioned = await deployWithDirectUrl(emu, 'warm-provisioned', { image: ECHO_IMAGE });
+  const serverless = await deployWithDirectUrl(emu, 'warm-serverless', {
+    image: ECHO_IMAGE,
+    variant: { ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 1, ProvisionedConcurrency: 1 } },
   });
   const floorP = await startMinimalProxy(provisioned);
   const floorS = await startMinimalProxy(serverless);
