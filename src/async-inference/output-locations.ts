@@ -1,3 +1,5 @@
+import { parseS3Url } from '../storage/object-store.js';
+
 /**
  * Where an asynchronous inference's result goes (docs/aws-contract.md §8.3).
  * InvokeEndpointAsync answers with these locations before the request runs,
@@ -44,11 +46,11 @@ export function failureLocation(paths: ResultPaths, r: RequestNaming): string | 
  * or path style (`https://s3[.region].amazonaws.com/bucket/key`). Undefined when it names no object.
  */
 export function parseObjectUri(uri: string): { bucket: string; key: string } | undefined {
-  let m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  if (m) {
-    return { bucket: m[1]!, key: m[2]! };
+  const s3 = parseS3Url(uri);
+  if (s3) {
+    return s3;
   }
-  m = /^https:\/\/([^/.]+)\.s3[.-][^/]*amazonaws\.com(?:\.cn)?\/(.+)$/.exec(uri);
+  let m = /^https:\/\/([^/.]+)\.s3[.-][^/]*amazonaws\.com(?:\.cn)?\/(.+)$/.exec(uri);
   if (m) {
     return { bucket: m[1]!, key: safeDecode(m[2]!) };
   }

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
+import { parseS3Url } from '../storage/object-store.js';
 
 /**
  * Puts a model's artifacts (ModelDataUrl) into a directory that becomes the
@@ -45,11 +46,11 @@ async function materialize(url: string | undefined, targetDir: string, source: A
     return targetDir;
   }
   if (url.startsWith('s3://')) {
-    const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
-    if (!m) {
+    const object = parseS3Url(url);
+    if (!object) {
       throw new ArtifactError(`ModelDataUrl ${url} does not name an S3 object.`);
     }
-    const body = await source.fetchS3(m[1]!, m[2]!).catch((err: Error) => {
+    const body = await source.fetchS3(object.bucket, object.key).catch((err: Error) => {
       throw new ArtifactError(`Could not download ${url}: ${err.message}`);
     });
     return unpackStream(body, url, targetDir);
