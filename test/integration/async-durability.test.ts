@@ -1,24 +1,24 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type {
+  SageMakerClient} from '@aws-sdk/client-sagemaker';
 import {
   DescribeEndpointCommand,
-  SageMakerClient,
   UpdateEndpointWeightsAndCapacitiesCommand,
   waitUntilEndpointInService,
 } from '@aws-sdk/client-sagemaker';
-import { InvokeEndpointAsyncCommand, type InvokeEndpointAsyncCommandOutput, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { InvokeEndpointAsyncCommand, type InvokeEndpointAsyncCommandOutput } from '@aws-sdk/client-sagemaker-runtime';
 import { pollUntil, TIMEOUT, within } from '../helpers/bounded.js';
 import { createAsyncEndpoint, createBucket, readObject, s3Client, waitForObject } from '../helpers/async-endpoint.js';
 import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { credentials, removeStateDir, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { freePort } from '../helpers/free-port.js';
+import { removeStateDir, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { sample, scrape } from '../helpers/metrics.js';
+import { assertNoContainersLeft, type ChildEmulator, startChild } from '../helpers/child-emulator.js';
 
 /**
  * The async queue is durable (docs/aws-contract.md §8.3): requests accepted
@@ -27,77 +27,9 @@ import { sample, scrape } from '../helpers/metrics.js';
  * queued (HasBacklogWithoutCapacity 1) until it is scaled back.
  */
 
-// dist/test/integration/ → the repository root.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'sagemaker-emulator.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long each request of the kill-while-running test takes: the window in which the kill must land. */
 const SLOW_MS = 3000;
-
-interface ChildEmulator {
-  child: ChildProcess;
-  url: string;
-  sm: SageMakerClient;
-  runtime: SageMakerRuntimeClient;
-  s3: S3Client;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-  destroyClients(): void;
-}
-
-/** The installed command (bin/sagemaker-emulator.js) as a child process on `stateDir`; resolves once /health answers. */
-async function startChild(stateDir: string): Promise<ChildEmulator> {
-  const port = await freePort();
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SME_') && !k.startsWith('AWS_ENDPOINT_URL')));
-  const child = spawn(process.execPath, [BIN], {
-    cwd: ROOT,
-    env: { ...env, SME_PORT: String(port), SME_STATE_DIR: stateDir, SME_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out = (out + c.toString('utf8')).slice(-20_000)));
-  child.stderr!.on('data', (c: Buffer) => (out = (out + c.toString('utf8')).slice(-20_000)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  void exited.then((e) => (exit = e));
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await pollUntil(
-      'the child emulator to answer /health',
-      async () => {
-        assert.equal(exit, undefined, `the child emulator exited (${JSON.stringify(exit)}) before answering /health:\n${out}`);
-        return fetch(`${url}/health`, { signal: AbortSignal.timeout(5000) }).then(
-          (r) => r.ok,
-          () => false,
-        );
-      },
-      { timeoutMs: 60_000, intervalMs: 100 },
-    );
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-  const clientConfig = { endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 };
-  const sm = new SageMakerClient(clientConfig);
-  const runtime = new SageMakerRuntimeClient(clientConfig);
-  const s3 = s3Client(url);
-  return {
-    child,
-    url,
-    sm,
-    runtime,
-    s3,
-    exited,
-    output: () => out,
-    destroyClients() {
-      sm.destroy();
-      runtime.destroy();
-      s3.destroy();
-    },
-  };
-}
 
 async function scaleTo(sm: SageMakerClient, endpoint: string, count: number): Promise<void> {
   await sm.send(
@@ -129,15 +61,6 @@ async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<s
 
 const invokeInline = (runtime: SageMakerRuntimeClient, endpoint: string, body: unknown): Promise<InvokeEndpointAsyncCommandOutput> =>
   runtime.send(new InvokeEndpointAsyncCommand({ EndpointName: endpoint, Body: Buffer.from(JSON.stringify(body)), ContentType: 'application/json' }));
-
-/** Asserts that no managed container of stateDir is left, removing any that are (so that none leaks past the run). */
-function assertNoContainersLeft(stateDir: string, what: string): void {
-  const left = managedContainers(stateDir);
-  if (left.length > 0) {
-    execFileSync('docker', ['rm', '-f', ...left], { stdio: 'pipe', timeout: 60_000 });
-  }
-  assert.deepEqual(left, [], `${what}: containers left behind`);
-}
 
 describe('async inference durability: SIGKILL, restart, scale to zero', { timeout: TIMEOUT.suite }, () => {
   const stateDirs = new Set<string>();

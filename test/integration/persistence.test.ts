@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import type {
+  SageMakerClient} from '@aws-sdk/client-sagemaker';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
@@ -16,15 +17,15 @@ import {
   ListEndpointsCommand,
   ListModelsCommand,
   ListTagsCommand,
-  SageMakerClient,
   waitUntilEndpointInService,
 } from '@aws-sdk/client-sagemaker';
-import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { dockerInspect, ECHO_IMAGE, managedContainers, requireDocker } from '../helpers/docker.js';
-import { credentials, makeModelTarball, removeStateDir, startTestEmulator, type TestEmulator, uniqueName } from '../helpers/emulator.js';
+import { makeModelTarball, removeStateDir, startTestEmulator, type TestEmulator, uniqueName } from '../helpers/emulator.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
-import { freePort } from '../helpers/free-port.js';
 import { TIMEOUT, within } from '../helpers/bounded.js';
+import { assertNoContainersLeft, type ChildEmulator, startChild } from '../helpers/child-emulator.js';
 
 /**
  * State survives the gateway: a clean restart brings endpoints back, a killed
@@ -32,9 +33,6 @@ import { TIMEOUT, within } from '../helpers/bounded.js';
  * removes every container before the process exits 0.
  */
 
-// dist/test/integration/ → the repository root.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'sagemaker-emulator.js');
 const ROLE = 'arn:aws:iam::123456789012:role/test';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -92,83 +90,8 @@ async function invokeOnceServing(runtime: SageMakerRuntimeClient, endpoint: stri
   assert.fail(`endpoint ${endpoint} never served: ${String(lastError)}`);
 }
 
-/** Asserts that no managed container of stateDir is left, removing any that are (so that none leaks past the run). */
-function assertNoContainersLeft(stateDir: string, what: string): void {
-  const left = managedContainers(stateDir);
-  if (left.length > 0) {
-    execFileSync('docker', ['rm', '-f', ...left], { stdio: 'pipe', timeout: 60_000 });
-  }
-  assert.deepEqual(left, [], `${what}: containers left behind`);
-}
-
 function isRunning(id: string): boolean {
   return (dockerInspect(id).State as { Running: boolean }).Running;
-}
-
-
-interface ChildEmulator {
-  child: ChildProcess;
-  url: string;
-  stateDir: string;
-  sm: SageMakerClient;
-  runtime: SageMakerRuntimeClient;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-  destroyClients(): void;
-}
-
-/** Runs the installed command (bin/sagemaker-emulator.js, on the compiled dist/) as a child process. */
-async function startChild(stateDir: string): Promise<ChildEmulator> {
-  const port = await freePort();
-  // Nothing of the parent's emulator settings leaks into the child.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('SME_') && !k.startsWith('AWS_ENDPOINT_URL')),
-  );
-  const child = spawn(process.execPath, [BIN], {
-    cwd: ROOT,
-    env: { ...env, SME_PORT: String(port), SME_STATE_DIR: stateDir, SME_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  void exited.then((e) => (exit = e));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (let round = 0; ; round++) {
-    assert.equal(exit, undefined, `the child emulator exited (${JSON.stringify(exit)}) before answering /health:\n${out}`);
-    const health = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5000) }).then(
-      (r) => (r.ok ? (r.json() as Promise<{ status: string; docker: { reachable: boolean } }>) : undefined),
-      () => undefined,
-    );
-    if (health) {
-      assert.equal(health.status, 'ok');
-      assert.equal(health.docker.reachable, true, `the child emulator cannot reach Docker:\n${out}`);
-      break;
-    }
-    assert.ok(Date.now() < deadline && round < 600, `the child emulator did not answer /health within 60 s:\n${out}`);
-    await sleep(100);
-  }
-  const clientConfig = { endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 };
-  const sm = new SageMakerClient(clientConfig);
-  const runtime = new SageMakerRuntimeClient(clientConfig);
-  return {
-    child,
-    url,
-    stateDir,
-    sm,
-    runtime,
-    exited,
-    output: () => out,
-    destroyClients() {
-      sm.destroy();
-      runtime.destroy();
-    },
-  };
 }
 
 describe('persistence and clean-up across gateway restarts', { timeout: TIMEOUT.suite }, () => {
