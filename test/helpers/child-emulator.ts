@@ -6,9 +6,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { s3Client } from './async-endpoint.js';
-import { pollUntil } from './bounded.js';
+import { pollUntil, within } from './bounded.js';
 import { managedContainers } from './docker.js';
-import { credentials } from './emulator.js';
+import { credentials, removeStateDir } from './emulator.js';
 import { freePort } from './free-port.js';
 
 /**
@@ -99,4 +99,29 @@ export function assertNoContainersLeft(stateDir: string, what: string): void {
     execFileSync('docker', ['rm', '-f', ...left], { stdio: 'pipe', timeout: 60_000 });
   }
   assert.deepEqual(left, [], `${what}: containers left behind`);
+}
+
+/**
+ * A suite's after(): kills the children still running (bounded), then checks
+ * each state directory for containers left behind and removes it. The
+ * problems found, for one assertion once everything is cleaned.
+ */
+export async function cleanUpChildren(children: Iterable<ChildEmulator>, stateDirs: Iterable<string>): Promise<string[]> {
+  for (const c of children) {
+    c.destroyClients();
+    if (c.child.exitCode === null && c.child.signalCode === null) {
+      c.child.kill('SIGKILL');
+      await within('the SIGKILLed child emulator to exit', 10_000, c.exited);
+    }
+  }
+  const problems: string[] = [];
+  for (const dir of stateDirs) {
+    try {
+      assertNoContainersLeft(dir, dir);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+    removeStateDir(dir);
+  }
+  return problems;
 }

@@ -16,9 +16,9 @@ import { InvokeEndpointAsyncCommand, type InvokeEndpointAsyncCommandOutput } fro
 import { pollUntil, TIMEOUT, within } from '../helpers/bounded.js';
 import { createAsyncEndpoint, createBucket, readObject, s3Client, waitForObject } from '../helpers/async-endpoint.js';
 import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { removeStateDir, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { sample, scrape } from '../helpers/metrics.js';
-import { assertNoContainersLeft, type ChildEmulator, startChild } from '../helpers/child-emulator.js';
+import { assertNoContainersLeft, type ChildEmulator, cleanUpChildren, startChild } from '../helpers/child-emulator.js';
 
 /**
  * The async queue is durable (docs/aws-contract.md §8.3): requests accepted
@@ -71,22 +71,7 @@ describe('async inference durability: SIGKILL, restart, scale to zero', { timeou
   });
 
   after(async () => {
-    for (const c of children) {
-      c.destroyClients();
-      if (c.child.exitCode === null && c.child.signalCode === null) {
-        c.child.kill('SIGKILL');
-        await within('the SIGKILLed child emulator to exit', 10_000, c.exited);
-      }
-    }
-    const problems: string[] = [];
-    for (const dir of stateDirs) {
-      try {
-        assertNoContainersLeft(dir, dir);
-      } catch (err) {
-        problems.push((err as Error).message);
-      }
-      removeStateDir(dir);
-    }
+    const problems = await cleanUpChildren(children, stateDirs);
     assert.deepEqual(problems, []);
   });
 

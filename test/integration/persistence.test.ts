@@ -22,10 +22,10 @@ import {
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { dockerInspect, ECHO_IMAGE, managedContainers, requireDocker } from '../helpers/docker.js';
-import { makeModelTarball, removeStateDir, startTestEmulator, type TestEmulator, uniqueName } from '../helpers/emulator.js';
+import { makeModelTarball, startTestEmulator, type TestEmulator, uniqueName } from '../helpers/emulator.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
 import { TIMEOUT, within } from '../helpers/bounded.js';
-import { assertNoContainersLeft, type ChildEmulator, startChild } from '../helpers/child-emulator.js';
+import { type ChildEmulator, cleanUpChildren, startChild } from '../helpers/child-emulator.js';
 
 /**
  * State survives the gateway: a clean restart brings endpoints back, a killed
@@ -124,22 +124,7 @@ describe('persistence and clean-up across gateway restarts', { timeout: TIMEOUT.
     for (const te of running) {
       await te.stop();
     }
-    for (const c of children) {
-      c.destroyClients();
-      if (c.child.exitCode === null && c.child.signalCode === null) {
-        c.child.kill('SIGKILL');
-        await within('the SIGKILLed child emulator to exit', 10_000, c.exited);
-      }
-    }
-    const problems: string[] = [];
-    for (const dir of stateDirs) {
-      try {
-        assertNoContainersLeft(dir, dir);
-      } catch (err) {
-        problems.push((err as Error).message);
-      }
-      removeStateDir(dir);
-    }
+    const problems = await cleanUpChildren(children, stateDirs);
     for (const t of tarballs) {
       rmSync(path.dirname(t), { recursive: true, force: true });
     }
