@@ -58,6 +58,18 @@ export const envSchema = z.object({
   AWS_ENDPOINT_URL_S3: z.string().url().optional(),
   /** Where async inference publishes its SNS notifications (LocalStack, moto); unset, they are logged. */
   SME_SNS_ENDPOINT_URL: z.string().url().optional(),
+  /**
+   * Multi-model endpoints: how long an invocation waits for its model to
+   * download and load before ModelNotReadyException (the load goes on). 60 s
+   * on SageMaker (docs/aws-contract.md §8.2).
+   */
+  SME_MME_LOAD_WAIT_SECONDS: intFromEnv(1, 360).default(60),
+  /**
+   * Multi-model endpoints: disk each instance may fill with downloaded models
+   * before the least recently used are deleted. Unset, a variant's
+   * VolumeSizeInGB is the limit, or 30 GB when it has none.
+   */
+  SME_MME_DISK_LIMIT_MB: intFromEnv(1, 10_000_000).optional(),
   /** Standard Docker variable, read here so that nothing else reads the environment. */
   DOCKER_HOST: z.string().optional(),
 });
@@ -82,5 +94,8 @@ export interface Config {
   /** External S3 for every s3:// URL; undefined means the embedded store. */
   s3Endpoint: string | undefined;
   snsEndpoint: string | undefined;
+  mmeLoadWaitMs: number;
+  /** Undefined: each variant's VolumeSizeInGB (30 GB when unset). */
+  mmeDiskLimitBytes: number | undefined;
   dockerHost: string | undefined;
 }

@@ -5,6 +5,7 @@ import type { Operation } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
 import { getOrNotFound, notFound } from './not-found.js';
 import { checkAsyncInferenceConfig } from './async-config-rules.js';
+import { checkMultiModelVariants } from './multi-model-rules.js';
 import { checkProductionVariants } from './variant-rules.js';
 
 export const createEndpointConfig: Operation<'CreateEndpointConfig'> = (input, ctx) => {
@@ -18,6 +19,7 @@ export const createEndpointConfig: Operation<'CreateEndpointConfig'> = (input, c
     // Weight 1.0 is the documented default, and Describe shows it (docs/aws-contract.md §4.3).
     return v.ServerlessConfig ? v : { ...v, InitialVariantWeight: v.InitialVariantWeight ?? 1.0 };
   });
+  checkMultiModelVariants(input, (model) => ctx.store.models.get(ctx.region, model));
   const arn = arnOf(endpointConfigKind, ctx.region, ctx.accountId, name);
   const record: EndpointConfigRecord = { name, arn, creationTime: ctx.now(), spec: { ...rest, ProductionVariants: variants } };
   insertWithTags(ctx, endpointConfigKind, name, record, tags);

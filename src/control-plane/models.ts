@@ -5,6 +5,7 @@ import { insertWithTags } from './create-resource.js';
 import type { Operation } from './context.js';
 import { paginate, wireTime } from './list-paging.js';
 import { getOrNotFound } from './not-found.js';
+import { checkMultiModelContainers } from './multi-model-rules.js';
 
 export const createModel: Operation<'CreateModel'> = (input, ctx) => {
   const { ModelName: name, Tags: tags = [], ...spec } = input;
@@ -14,6 +15,7 @@ export const createModel: Operation<'CreateModel'> = (input, ctx) => {
   if (spec.PrimaryContainer && spec.Containers) {
     throw validationException('PrimaryContainer and Containers cannot both be specified.');
   }
+  checkMultiModelContainers(spec);
   const arn = arnOf(modelKind, ctx.region, ctx.accountId, name);
   const record: ModelRecord = { name, arn, creationTime: ctx.now(), spec };
   insertWithTags(ctx, modelKind, name, record, tags);

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
-import { parseS3Url } from '../storage/object-store.js';
+import { ObjectStoreError, parseS3Url } from '../storage/object-store.js';
 
 /**
  * Puts a model's artifacts (ModelDataUrl) into a directory that becomes the
@@ -19,6 +19,9 @@ export interface ArtifactSource {
 }
 
 export class ArtifactError extends Error {}
+
+/** The URL names nothing: no such S3 object or bucket, no such local path. */
+export class ArtifactNotFoundError extends ArtifactError {}
 
 const isTarball = (p: string) => /\.(tar\.gz|tgz|tar)$/i.test(p);
 
@@ -34,12 +37,17 @@ export async function materializeModelData(
     return targetDir;
   }
   await fs.rm(marker, { force: true });
-  await materialize(url, targetDir, source);
+  await fetchModelData(url, targetDir, source);
   await fs.writeFile(marker, url ?? '');
   return targetDir;
 }
 
-async function materialize(url: string | undefined, targetDir: string, source: ArtifactSource): Promise<string> {
+/**
+ * Replaces `targetDir` with the model data at `url`: a tarball is extracted,
+ * a directory copied, any other file copied in by its name. Rejects with
+ * ArtifactNotFoundError when nothing is there, ArtifactError otherwise.
+ */
+export async function fetchModelData(url: string | undefined, targetDir: string, source: ArtifactSource): Promise<string> {
   await fs.rm(targetDir, { recursive: true, force: true });
   await fs.mkdir(targetDir, { recursive: true });
   if (!url) {
@@ -51,6 +59,9 @@ async function materialize(url: string | undefined, targetDir: string, source: A
       throw new ArtifactError(`ModelDataUrl ${url} does not name an S3 object.`);
     }
     const body = await source.fetchS3(object.bucket, object.key).catch((err: Error) => {
+      if (err instanceof ObjectStoreError && (err.code === 'NoSuchKey' || err.code === 'NoSuchBucket')) {
+        throw new ArtifactNotFoundError(`Could not download ${url}: ${err.message}`);
+      }
       throw new ArtifactError(`Could not download ${url}: ${err.message}`);
     });
     return unpackStream(body, url, targetDir);
@@ -58,14 +69,15 @@ async function materialize(url: string | undefined, targetDir: string, source: A
   if (url.startsWith('https://') || url.startsWith('http://')) {
     const res = await fetch(url);
     if (!res.ok || !res.body) {
-      throw new ArtifactError(`Could not download ${url}: HTTP ${res.status}`);
+      const Failure = res.status === 404 ? ArtifactNotFoundError : ArtifactError;
+      throw new Failure(`Could not download ${url}: HTTP ${res.status}`);
     }
     return unpackStream(Readable.fromWeb(res.body as never), url, targetDir);
   }
   const local = url.startsWith('file://') ? fileURLToPath(url) : path.resolve(url);
   const stat = await fs.stat(local).catch(() => undefined);
   if (!stat) {
-    throw new ArtifactError(`ModelDataUrl ${url}: ${local} does not exist.`);
+    throw new ArtifactNotFoundError(`ModelDataUrl ${url}: ${local} does not exist.`);
   }
   if (stat.isDirectory()) {
     await fs.cp(local, targetDir, { recursive: true });

@@ -80,3 +80,36 @@ export class ContainerUnreachableError extends HostingError {
     super(`the container could not be reached (${transportError})`);
   }
 }
+
+// ---- multi-model endpoints (docs/aws-contract.md §8.2) ----
+
+/** The TargetModel names nothing under the model's ModelDataUrl prefix, or what it names cannot be fetched or unpacked. */
+export class TargetModelDataError extends HostingError {
+  constructor(
+    readonly targetModel: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The model is still downloading or loading after the request's wait; the load goes on. */
+export class ModelNotReadyError extends HostingError {
+  constructor(
+    readonly targetModel: string,
+    waitedMs: number,
+  ) {
+    super(`Model ${targetModel} is not ready: it is still downloading or loading after ${Math.round(waitedMs / 1000)} seconds. Retry the request.`);
+  }
+}
+
+/** The container refused to load the model (`status` is its answer; 507 when nothing could be unloaded to make room). */
+export class ModelLoadError extends HostingError {
+  constructor(
+    readonly targetModel: string,
+    readonly status: number,
+    readonly containerText: string,
+  ) {
+    super(`The container could not load model ${targetModel} (${status}): ${containerText}`);
+  }
+}

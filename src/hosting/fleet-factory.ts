@@ -1,11 +1,13 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { ContainerClient } from '../docker/container-client.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { ModelCacheTiming } from '../observability/multi-model-metrics.js';
 import type { Clock } from '../shared/clock.js';
 import { knobsFromTags } from '../shared/knob-tags.js';
-import type { DeployedImage, EndpointRecord, ServerlessSpec, VariantSpec, VariantState } from '../store/records.js';
+import type { DeployedImage, EndpointRecord, ModelSpec, ServerlessSpec, VariantSpec, VariantState } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { type ArtifactSource, materializeModelData } from './artifacts.js';
 import type { VariantFleet } from './fleet.js';
@@ -16,6 +18,12 @@ import { type InstanceEnv, type InstanceSpec, ModelInstance } from './model-inst
 import { instanceHourlyPrice, serverlessPricePerSecond } from './pricing.js';
 import { ProvisionedFleet } from './provisioned-fleet.js';
 import { ServerlessFleet } from './serverless-fleet.js';
+
+/** A model's container, as CreateModel gave it. */
+type ContainerSpec = NonNullable<ModelSpec['PrimaryContainer']>;
+
+/** A multi-model instance's disk when neither SME_MME_DISK_LIMIT_MB nor the variant's VolumeSizeInGB says otherwise. */
+const DEFAULT_VOLUME_GB = 30;
 
 export interface FleetFactoryDeps {
   store: Store;
@@ -108,15 +116,24 @@ export class FleetFactory {
       throw new StartupError(`Model ${model.name} has several containers; the emulator hosts single-container models.`);
     }
     const image = await resolveImage(this.deps.docker, container.Image ?? '', log, this.deps.clock);
-    const modelDir = await materializeModelData(
-      container.ModelDataUrl,
-      this.artifactDir(region, source, variantName),
-      this.deps.artifacts,
-      // After a restart the endpoint keeps the artifacts it had, even if the source is gone since.
-      { reuse: reuseArtifacts },
-    ).catch((err: Error) => {
-      throw new StartupError(err.message);
-    });
+    const artifactDir = this.artifactDir(region, source, variantName);
+    const multiModel = container.Mode === 'MultiModel';
+    // A multi-model container gets its models one by one, at invocation time (docs/aws-contract.md §8.2).
+    if (multiModel && reuseArtifacts) {
+      // Restored after a restart: the instances whose disks these were are gone, and new ones start empty.
+      await fs.rm(path.join(artifactDir, 'instances'), { recursive: true, force: true });
+    }
+    const modelDir = multiModel
+      ? await fs.mkdir(artifactDir, { recursive: true }).then(() => artifactDir)
+      : await materializeModelData(
+          container.ModelDataUrl,
+          artifactDir,
+          this.deps.artifacts,
+          // After a restart the endpoint keeps the artifacts it had, even if the source is gone since.
+          { reuse: reuseArtifacts },
+        ).catch((err: Error) => {
+          throw new StartupError(err.message);
+        });
     const startupSeconds =
       variant.ContainerStartupHealthCheckTimeoutInSeconds ?? this.deps.config.startupTimeoutSeconds;
     const spec: InstanceSpec = {
@@ -124,10 +141,12 @@ export class FleetFactory {
       variantName,
       region,
       image: container.Image ?? '',
-      environment: container.Environment ?? {},
+      // The platform tells a multi-model container what it is (docs/aws-contract.md §8.1).
+      environment: multiModel ? { ...container.Environment, SAGEMAKER_MULTI_MODEL: 'true' } : (container.Environment ?? {}),
       modelDir,
       ...(variant.ServerlessConfig ? serverlessCaps(variant.ServerlessConfig.MemorySizeInMB) : containerCaps(variant.InstanceType ?? '')),
       startupTimeoutMs: startupSeconds * 1000,
+      ...(multiModel ? { multiModel: this.multiModelSpec(source.name, variant, container, path.join(artifactDir, 'instances')) } : {}),
     };
     const fleet = variant.ServerlessConfig
       ? this.serverless(region, source, variantName, { ...variant.ServerlessConfig, ...state?.DesiredServerlessConfig }, spec)
@@ -139,6 +158,28 @@ export class FleetFactory {
           this.deps.instanceEnv,
         );
     return { fleet, image };
+  }
+
+  private multiModelSpec(endpoint: string, variant: VariantSpec, container: ContainerSpec, instancesDir: string): InstanceSpec['multiModel'] {
+    const { config, metrics } = this.deps;
+    const variantName = variant.VariantName;
+    const timing = (what: ModelCacheTiming) => (seconds: number) => metrics?.modelCacheTiming(endpoint, variantName, what, seconds);
+    return {
+      prefix: container.ModelDataUrl ?? '',
+      cacheEnabled: container.MultiModelConfig?.ModelCacheSetting !== 'Disabled',
+      diskLimitBytes: config.mmeDiskLimitBytes ?? (variant.VolumeSizeInGB ?? DEFAULT_VOLUME_GB) * 1024 ** 3,
+      loadWaitMs: config.mmeLoadWaitMs,
+      source: this.deps.artifacts,
+      instancesDir,
+      events: {
+        hit: () => metrics?.modelCache(endpoint, variantName, true),
+        miss: () => metrics?.modelCache(endpoint, variantName, false),
+        waited: timing('waited'),
+        downloaded: timing('downloaded'),
+        loaded: timing('loaded'),
+        unloaded: timing('unloaded'),
+      },
+    };
   }
 
   private serverless(region: string, source: FleetSource, variantName: string, sc: ServerlessSpec, spec: InstanceSpec): ServerlessFleet {

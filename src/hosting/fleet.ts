@@ -15,13 +15,16 @@ export interface VariantFleet {
   readonly maxPayloadBytes: number;
   /** Brings the fleet to its initial size; rejects with a StartupError if it cannot (and stops what it started). */
   start(): Promise<void>;
+  /** The variant's model is a multi-model container: requests name a TargetModel (docs/aws-contract.md §8.2). */
+  readonly multiModel: boolean;
   /**
    * An instance to send one request to; waits while capacity is coming.
-   * Rejects with NoCapacityError when there is none, ThrottledError beyond a
-   * serverless MaxConcurrency, ColdStartError when the container it waited for
-   * could not start, or the signal's reason when the caller gives up.
+   * `targetModel` (multi-model variants) prefers an instance that has that
+   * model. Rejects with NoCapacityError when there is none, ThrottledError
+   * beyond a serverless MaxConcurrency, ColdStartError when the container it
+   * waited for could not start, or the signal's reason when the caller gives up.
    */
-  acquire(signal: AbortSignal): Promise<Lease>;
+  acquire(signal: AbortSignal, targetModel?: string): Promise<Lease>;
   /**
    * A request could not reach the instance: find out why (for the error the
    * caller gets), and remove and replace the instance if it is gone.
@@ -44,6 +47,8 @@ export interface VariantFleet {
 export interface FleetStats {
   inFlight: number;
   maxConcurrency?: number;
+  /** Multi-model variants: models loaded, summed over the instances (LoadedModelCount). */
+  loadedModels?: number;
   containers: { starting: number; ready: number; busy: number };
 }
 

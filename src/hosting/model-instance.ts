@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import type { ContainerClient, ContainerExitEvent } from '../docker/container-client.js';
@@ -7,6 +9,7 @@ import { type Clock, sleepOn } from '../shared/clock.js';
 import { type ContainerRequest, type ContainerResponse, callContainer } from './container-call.js';
 import { ContainerExitedError, InstanceStoppedError, StartupError } from './errors.js';
 import { InFlightCounter } from './in-flight.js';
+import { InstanceModels, type MultiModelSpec } from './multi-model/instance-models.js';
 import { ReadinessTimeout, waitForPing } from './readiness.js';
 
 /** How a container is started: the BYOC contract (docs/aws-contract.md §8.1). */
@@ -22,6 +25,12 @@ export interface InstanceSpec {
   startupTimeoutMs: number;
   /** Injected latency after the first /ping 200, before the instance takes traffic (serverless cold starts). */
   extraStartupDelayMs?: number;
+  /**
+   * A multi-model container (docs/aws-contract.md §8.2): each instance gets
+   * its own directory under `instancesDir`, mounted as /opt/ml/models, and
+   * its models are loaded through the container's /models API.
+   */
+  multiModel?: MultiModelSpec & { instancesDir: string };
 }
 
 export interface InstanceEnv {
@@ -54,6 +63,8 @@ export class ModelInstance {
   lastActivityAt = 0;
   /** Set once the container is known to have exited. */
   exit: ContainerExitEvent | undefined;
+  /** The models of a multi-model instance: on its disk, loaded in its container. */
+  readonly models: InstanceModels | undefined;
   readonly log: Logger;
   private readonly exited = new AbortController();
   private readonly recentLines: string[] = [];
@@ -65,6 +76,8 @@ export class ModelInstance {
   ) {
     this.log = env.log.child({ endpoint: spec.endpointName, variant: spec.variantName, instance: this.instanceId });
     this.requests = new InFlightCounter(env.clock);
+    const mm = spec.multiModel;
+    this.models = mm && new InstanceModels(mm, path.join(mm.instancesDir, this.instanceId), (r) => this.call(r), this.log, env.clock);
   }
 
   get inFlight(): number {
@@ -83,6 +96,9 @@ export class ModelInstance {
   async start(): Promise<void> {
     const { spec, env } = this;
     const t0 = env.clock.now();
+    if (this.models) {
+      await fs.mkdir(this.models.dir, { recursive: true });
+    }
     const started = await env.docker
       .run({
         name: containerName(spec.endpointName, spec.variantName, this.instanceId),
@@ -98,7 +114,7 @@ export class ModelInstance {
         },
         memoryBytes: spec.memoryBytes,
         nanoCpus: spec.nanoCpus,
-        mounts: [{ source: spec.modelDir, target: '/opt/ml/model' }],
+        mounts: this.models ? [{ source: this.models.dir, target: '/opt/ml/models' }] : [{ source: spec.modelDir, target: '/opt/ml/model' }],
         containerPort: MODEL_PORT,
         ...(env.network ? { network: env.network } : {}),
       })
@@ -255,6 +271,7 @@ export class ModelInstance {
     this.pool = undefined;
     this.stopFollowing();
     await pool?.destroy().catch(() => undefined);
+    await this.models?.close();
     if (this.containerId) {
       await this.env.docker.remove(this.containerId, graceSeconds).catch((err: Error) => {
         this.log.warn({ err }, 'could not remove container');

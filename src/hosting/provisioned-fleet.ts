@@ -7,6 +7,7 @@ import type { FleetStats, Lease, VariantFleet } from './fleet.js';
 import { containerExitedIn, diagnoseUnreachable, startAllOrUndo } from './fleet-instances.js';
 import { InFlightCounter } from './in-flight.js';
 import { type InstanceEnv, type InstanceSpec, ModelInstance } from './model-instance.js';
+import { pickInstanceForModel } from './multi-model/model-routing.js';
 import type { Billing } from './pricing.js';
 
 /** InvokeEndpoint's real-time payload limit: 6 MiB (docs/aws-contract.md §7). */
@@ -22,6 +23,7 @@ const SCALE_IN_GRACE_SECONDS = 5;
  */
 export class ProvisionedFleet implements VariantFleet {
   readonly maxPayloadBytes = REALTIME_MAX_PAYLOAD;
+  readonly multiModel: boolean;
   private readonly instances: ModelInstance[] = [];
   private readonly replacements = new Set<Promise<void>>();
   private readonly requests: InFlightCounter;
@@ -41,6 +43,7 @@ export class ProvisionedFleet implements VariantFleet {
   ) {
     this.log = env.log.child({ endpoint: spec.endpointName, variant: variantName });
     this.requests = new InFlightCounter(env.clock);
+    this.multiModel = spec.multiModel !== undefined;
   }
 
   async start(): Promise<void> {
@@ -103,11 +106,12 @@ export class ProvisionedFleet implements VariantFleet {
     }
   }
 
-  async acquire(signal: AbortSignal): Promise<Lease> {
+  async acquire(signal: AbortSignal, targetModel?: string): Promise<Lease> {
     for (;;) {
       const ready = this.instances.filter((i) => i.status === 'Ready');
       if (ready.length > 0) {
-        return this.lease(ready[this.next++ % ready.length]!);
+        const chosen = this.multiModel && targetModel !== undefined ? pickInstanceForModel(ready, targetModel) : undefined;
+        return this.lease(chosen ?? ready[this.next++ % ready.length]!);
       }
       if (this.stopped || this.replacements.size === 0) {
         throw new NoCapacityError(`No instance of variant ${this.variantName} is available.`);
@@ -212,12 +216,14 @@ export class ProvisionedFleet implements VariantFleet {
     let busy = 0;
     let starting = 0;
     let ready = 0;
+    let loadedModels = 0;
     for (const i of this.instances) {
       busy += i.inFlight > 0 ? 1 : 0;
       starting += i.status === 'Starting' ? 1 : 0;
       ready += i.status === 'Ready' ? 1 : 0;
+      loadedModels += i.models?.loadedCount() ?? 0;
     }
-    return { inFlight: this.requests.count, containers: { starting, ready, busy } };
+    return { inFlight: this.requests.count, containers: { starting, ready, busy }, ...(this.multiModel ? { loadedModels } : {}) };
   }
 
   untilIdle(timeoutMs?: number): Promise<void> {

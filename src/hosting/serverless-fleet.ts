@@ -66,6 +66,8 @@ interface Member {
  */
 export class ServerlessFleet implements VariantFleet {
   readonly maxPayloadBytes = SERVERLESS_MAX_PAYLOAD;
+  /** Serverless endpoints do not host multi-model containers (docs/aws-contract.md §4.3). */
+  readonly multiModel = false;
   private readonly members: Member[] = [];
   /** Requests admitted: leased, or waiting on a cold start. */
   private readonly admitted: InFlightCounter;

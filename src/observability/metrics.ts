@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { type ModelCacheTiming, MultiModelMetrics } from './multi-model-metrics.js';
 
 /**
  * Every Prometheus metric, in one registry. Names mirror CloudWatch's
@@ -57,6 +58,8 @@ export interface VariantSnapshot {
   inFlight: number;
   maxConcurrency?: number;
   containers: { starting: number; ready: number; busy: number };
+  /** Multi-model variants: models loaded over the variant's instances. */
+  loadedModels?: number;
 }
 
 export class Metrics {
@@ -77,6 +80,7 @@ export class Metrics {
   private readonly asyncCounters: Record<AsyncEvent, Counter<(typeof LABELS)[number]>>;
   private readonly timeInBacklog: Histogram<(typeof LABELS)[number]>;
   private readonly totalProcessingTime: Histogram<(typeof LABELS)[number]>;
+  private readonly multiModel: MultiModelMetrics;
   /** Label sets seen per endpoint, so that a deleted endpoint's series can all be removed. */
   private readonly seen = new Map<string, Set<string>>();
 
@@ -150,6 +154,8 @@ export class Metrics {
       labelNames: [...LABELS, 'state'],
       registers: [],
     });
+    this.multiModel = new MultiModelMetrics(this.registry);
+    const loadedModels = this.multiModel.loadedModels;
     const concurrent = new Gauge({
       name: 'sagemaker_concurrent_requests',
       help: 'CloudWatch ConcurrentRequestsPerModel: requests in flight in the variant.',
@@ -159,9 +165,13 @@ export class Metrics {
         this.reset();
         utilization.reset();
         containers.reset();
+        loadedModels.reset();
         for (const s of live.variants()) {
           const labels = { endpoint_name: s.endpoint, variant_name: s.variant };
           this.set(labels, s.inFlight);
+          if (s.loadedModels !== undefined) {
+            loadedModels.set(labels, s.loadedModels);
+          }
           if (s.maxConcurrency) {
             utilization.set(labels, s.inFlight / s.maxConcurrency);
           }
@@ -171,7 +181,7 @@ export class Metrics {
         }
       },
     });
-    for (const g of [concurrent, utilization, containers]) {
+    for (const g of [concurrent, utilization, containers, loadedModels]) {
       this.registry.registerMetric(g);
     }
     this.asyncCounters = {
@@ -299,6 +309,16 @@ export class Metrics {
     this.setupTime.observe(labels, setupSeconds);
   }
 
+  /** A multi-model request found its model loaded (hit) or not (miss): CloudWatch ModelCacheHit. */
+  modelCache(endpoint: string, variant: string, hit: boolean): void {
+    this.multiModel.cache(this.labels(endpoint, variant), hit);
+  }
+
+  /** ModelLoadingWaitTime, ModelDownloadingTime, ModelLoadingTime or ModelUnloadingTime. */
+  modelCacheTiming(endpoint: string, variant: string, what: ModelCacheTiming, seconds: number): void {
+    this.multiModel.timing(this.labels(endpoint, variant), what, seconds);
+  }
+
   throttled(endpoint: string, variant: string): void {
     this.throttles.inc(this.labels(endpoint, variant));
   }
@@ -341,6 +361,7 @@ export class Metrics {
       ]) {
         m.remove(labels);
       }
+      this.multiModel.remove(labels);
     }
   }
 }

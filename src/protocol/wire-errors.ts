@@ -36,6 +36,23 @@ export const endpointNotInService = (name: string, accountId: string, status: st
 /** SageMaker throttles beyond a serverless MaxConcurrency at once, HTTP 400 (docs/aws-contract.md §3.4, §7). */
 export const throttlingException = (message: string) => new AwsError('ThrottlingException', message);
 
+/**
+ * A multi-model endpoint still downloading or loading the target model
+ * (docs/aws-contract.md §3.4): HTTP 429, which boto3 and the JS SDK retry.
+ */
+export const modelNotReady = (message: string) => new AwsError('ModelNotReadyException', message, { status: 429 });
+
+/** TargetModel on an endpoint that is not multi-model: the real text (docs/aws-contract.md §3.4, amazon-sagemaker-examples#1026). */
+export const targetModelNotSupported = (endpointName: string) =>
+  validationError(`Endpoint ${endpointName} is not a multi-model endpoint and does not support target model header.`);
+
+/**
+ * A multi-model endpoint invoked without TargetModel. The text is the real
+ * one as far as a user's report shows it (sagemaker-tensorflow-serving-container#166:
+ * "Request <id> is missing a target model hea…", cut off there).
+ */
+export const targetModelMissing = (requestId: string) => validationError(`Request ${requestId} is missing a target model header.`);
+
 export const serviceUnavailable = (message: string) => new AwsError('ServiceUnavailable', message, { status: 503 });
 
 /** Where the model error happened, for the message and LogStreamArn (docs/aws-contract.md §3.4). */

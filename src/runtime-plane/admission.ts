@@ -4,7 +4,15 @@ import type { Logger } from 'pino';
 import type { Lease, VariantFleet } from '../hosting/fleet.js';
 import type { Hosting } from '../hosting/hosting.js';
 import type { Metrics } from '../observability/metrics.js';
-import { endpointNotFound, endpointNotInService, payloadTooLarge, validationError } from '../protocol/wire-errors.js';
+import type { ModelUse } from '../hosting/multi-model/instance-models.js';
+import {
+  endpointNotFound,
+  endpointNotInService,
+  payloadTooLarge,
+  targetModelMissing,
+  targetModelNotSupported,
+  validationError,
+} from '../protocol/wire-errors.js';
 import { isServing } from '../store/endpoint-lifecycle.js';
 import { limitBytes } from './payload-limit.js';
 import type { InvocationSite } from './wire-mapping.js';
@@ -46,6 +54,10 @@ export interface Admission {
   readonly signal: AbortSignal;
   /** When the request arrived (performance.now()), for OverheadLatency. */
   readonly started: number;
+  /** Where the container takes this request: /invocations, or a multi-model endpoint's /models/<name>/invoke. */
+  readonly invokePath: string;
+  /** The multi-model request's TargetModel. */
+  readonly targetModel: string | undefined;
   abort(reason: Error): void;
   release(): void;
 }
@@ -88,6 +100,7 @@ export async function admit(deps: InvokeDeps, r: InvokeRequest, site: Invocation
   }
   const fleet = deployment.pickFleet(headerValue(req, 'x-amzn-sagemaker-target-variant'));
   site.variantName = fleet.variantName;
+  const targetModel = checkTargetModel(req, fleet, endpointName, r.requestId);
   const contentLength = req.headers['content-length'];
   const declared = Number(contentLength ?? NaN);
   if (declared > fleet.maxPayloadBytes) {
@@ -103,14 +116,21 @@ export async function admit(deps: InvokeDeps, r: InvokeRequest, site: Invocation
     }
   };
   res.once('close', onClose);
-  let lease: Lease;
+  let lease: Lease | undefined;
+  let model: ModelUse | undefined;
   try {
-    lease = await fleet.acquire(abort.signal);
+    lease = await fleet.acquire(abort.signal, targetModel);
+    site.instanceId = lease.instance.instanceId;
+    if (targetModel !== undefined) {
+      // Downloaded and loaded on this instance if need be; concurrent first requests share the work.
+      model = await lease.instance.models!.use(targetModel, abort.signal);
+    }
   } catch (err) {
+    lease?.release();
     res.off('close', onClose);
     throw err;
   }
-  site.instanceId = lease.instance.instanceId;
+  const held = lease;
   return {
     fleet,
     lease,
@@ -118,12 +138,46 @@ export async function admit(deps: InvokeDeps, r: InvokeRequest, site: Invocation
     contentLength: Number.isNaN(declared) ? undefined : String(contentLength),
     signal: abort.signal,
     started,
+    invokePath: model?.invokePath ?? '/invocations',
+    targetModel,
     abort: (reason) => abort.abort(reason),
     release() {
-      lease.release();
+      model?.release();
+      held.release();
       res.off('close', onClose);
     },
   };
+}
+
+/** TargetModel's constraints in the runtime model: 1..1024 characters, `\A\S[\p{Print}]*\z` (Java's \p{Print} is printable ASCII). */
+const TARGET_MODEL = /^[\x21-\x7e][\x20-\x7e]*$/;
+
+/**
+ * The request's TargetModel: required by a multi-model variant, refused by
+ * any other (docs/aws-contract.md §3.4, §8.2), with the runtime's texts.
+ */
+function checkTargetModel(req: IncomingMessage, fleet: VariantFleet, endpointName: string, requestId: string): string | undefined {
+  const target = headerValue(req, 'x-amzn-sagemaker-target-model');
+  if (target === undefined) {
+    if (fleet.multiModel) {
+      throw targetModelMissing(requestId);
+    }
+    return undefined;
+  }
+  if (target.length > 1024) {
+    throw validationError(
+      `1 validation error detected: Value '${target}' at 'targetModel' failed to satisfy constraint: Member must have length less than or equal to 1024`,
+    );
+  }
+  if (!TARGET_MODEL.test(target)) {
+    throw validationError(
+      `1 validation error detected: Value '${target}' at 'targetModel' failed to satisfy constraint: Member must satisfy regular expression pattern: \\A\\S[\\p{Print}]*\\z`,
+    );
+  }
+  if (!fleet.multiModel) {
+    throw targetModelNotSupported(endpointName);
+  }
+  return target;
 }
 
 /**

@@ -41,7 +41,7 @@ export function recorder(deps: InvokeDeps, r: InvokeRequest, a: Admission): Reco
 }
 
 /**
- * POST /invocations to the leased instance; resolves with a 2xx answer whose
+ * POST /invocations (or a multi-model endpoint's /models/<name>/invoke) to the leased instance; resolves with a 2xx answer whose
  * body is still streaming. A non-2xx answer is ModelError (424) with the
  * container's text (docs/aws-contract.md §3.4); a timeout, a stopped instance
  * or an unreachable container are recorded and rethrown for wire-mapping.ts.
@@ -59,7 +59,7 @@ export async function callModel(
   try {
     answer = await instance.call({
       method: 'POST',
-      path: '/invocations',
+      path: a.invokePath,
       headers,
       body: a.body,
       timeoutMs: deps.invocationTimeoutMs,
@@ -67,6 +67,10 @@ export async function callModel(
     });
     if (answer.status < 200 || answer.status >= 300) {
       errorText = await readUpTo(answer.body, MAX_ERROR_BODY);
+      if (answer.status === 404 && a.targetModel !== undefined) {
+        // The container does not have the model (docs/aws-contract.md §8.2): the next request loads it again.
+        instance.models?.forget(a.targetModel);
+      }
     }
   } catch (err) {
     if (err instanceof ContainerCallTimeoutError || err instanceof InstanceStoppedError || err instanceof ContainerUnreachableError) {

@@ -4,7 +4,10 @@ import {
   ContainerCallTimeoutError,
   ContainerUnreachableError,
   InstanceStoppedError,
+  ModelLoadError,
+  ModelNotReadyError,
   NoCapacityError,
+  TargetModelDataError,
   ThrottledError,
   UnknownVariantError,
 } from '../hosting/errors.js';
@@ -13,6 +16,7 @@ import {
   invocationTimedOut,
   type ModelErrorSite,
   modelError,
+  modelNotReady,
   payloadTooLarge,
   serviceUnavailable,
   throttlingException,
@@ -37,7 +41,10 @@ export function wireError(err: unknown, site: InvocationSite): unknown {
   if (err instanceof NoCapacityError) {
     return serviceUnavailable(err.message);
   }
-  if (err instanceof UnknownVariantError || err instanceof AllWeightsZeroError) {
+  if (err instanceof ModelNotReadyError) {
+    return modelNotReady(err.message);
+  }
+  if (err instanceof UnknownVariantError || err instanceof AllWeightsZeroError || err instanceof TargetModelDataError) {
     return validationError(err.message);
   }
   if (err instanceof PayloadLimitError) {
@@ -56,6 +63,10 @@ export function wireError(err: unknown, site: InvocationSite): unknown {
     return err;
   }
   const at: ModelErrorSite = { ...site, variantName, instanceId };
+  if (err instanceof ModelLoadError) {
+    // The container refused the load (and no model could be unloaded to make room): its answer, as a ModelError.
+    return modelError(at, err.status, err.containerText);
+  }
   if (err instanceof ContainerCallTimeoutError) {
     return invocationTimedOut(at);
   }
