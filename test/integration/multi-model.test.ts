@@ -287,3 +287,33 @@ function findDir(root: string, name: string): string {
   }
   throw new Error(`no ${name} directory under ${root}`);
 }
+
+describe('a multi-model endpoint across a restart', { timeout: TIMEOUT.suite }, () => {
+  let t: TestEmulator;
+  before(() => {
+    requireDocker(MULTI_MODEL_IMAGE);
+  });
+  after(async () => {
+    await t.stop();
+    assert.deepEqual(managedContainers(t.stateDir), []);
+    removeStateDir(t.stateDir);
+  });
+
+  test('comes back InService on fresh instances, whose disks start empty', { timeout: TIMEOUT.long }, async () => {
+    t = await startTestEmulator();
+    const prefix = pathToFileURL(writeModelTarballs({ 'a.tar.gz': { answer: 'a' } })).href;
+    const { endpoint } = await createMultiModelEndpoint(t.sm, { prefix });
+    assert.equal((await invokeModel(t.runtime, endpoint, 'a.tar.gz')).answer, 'a');
+    const instancesDir = findDir(path.join(t.stateDir, 'models'), 'instances');
+    const [before] = readdirSync(instancesDir);
+    await t.stop();
+    t = await t.restart();
+    const again = await invokeModel(t.runtime, endpoint, 'a.tar.gz');
+    assert.equal(again.answer, 'a');
+    assert.equal(again.loads, 1, 'a new container loads the model anew');
+    const after = readdirSync(instancesDir);
+    assert.equal(after.length, 1, 'the old instance’s disk is gone');
+    assert.notEqual(after[0], before);
+    await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
+  });
+});
