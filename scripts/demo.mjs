@@ -2,7 +2,7 @@
 // then leaves it running for you to try with any AWS client. Ctrl-C stops it
 // and removes the model containers.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   CreateEndpointCommand,
@@ -95,28 +95,73 @@ if (!existing.Endpoints?.some((e) => e.EndpointName === name)) {
   say(`endpoint ${name} exists already (restored from ${stateDir})`);
 }
 
-const started = Date.now();
-for (;;) {
-  const d = await sm.send(new DescribeEndpointCommand({ EndpointName: name }));
-  say(`endpoint ${name}: ${d.EndpointStatus} (${Date.now() - started} ms)`);
-  if (d.EndpointStatus === 'InService') {
-    break;
+/** Polls DescribeEndpoint until InService, showing each status; exits on Failed. */
+async function waitInService(endpoint) {
+  const started = Date.now();
+  for (;;) {
+    const d = await sm.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
+    say(`endpoint ${endpoint}: ${d.EndpointStatus} (${Date.now() - started} ms)`);
+    if (d.EndpointStatus === 'InService') {
+      return;
+    }
+    if (d.EndpointStatus === 'Failed') {
+      say(`FailureReason: ${d.FailureReason}`);
+      stop();
+      process.exit(1);
+    }
+    await new Promise((r) => setTimeout(r, 250));
   }
-  if (d.EndpointStatus === 'Failed') {
-    say(`FailureReason: ${d.FailureReason}`);
-    stop();
-    process.exit(1);
-  }
-  await new Promise((r) => setTimeout(r, 250));
 }
+
+await waitInService(name);
 
 const answer = await runtime.send(
   new InvokeEndpointCommand({ EndpointName: name, Body: Buffer.from('{"x": 1}'), ContentType: 'application/json' }),
 );
 say(`InvokeEndpoint ${name} → variant ${answer.InvokedProductionVariant}:`);
 console.log(Buffer.from(answer.Body).toString('utf8'));
+// A multi-model endpoint: three models behind one endpoint, each loaded on its first call.
+const mme = 'mme-demo';
+const greetings = { 'en.tar.gz': 'hello', 'fr.tar.gz': 'bonjour', 'de/standard.tar.gz': 'hallo' };
+if (!(await sm.send(new ListEndpointsCommand({ NameContains: mme }))).Endpoints?.some((e) => e.EndpointName === mme)) {
+  const prefix = path.join(stateDir, 'mme-demo-models');
+  for (const [target, answer] of Object.entries(greetings)) {
+    const src = path.join(stateDir, 'mme-demo-src', target);
+    mkdirSync(src, { recursive: true });
+    writeFileSync(path.join(src, 'model.json'), JSON.stringify({ answer }));
+    mkdirSync(path.dirname(path.join(prefix, target)), { recursive: true });
+    execFileSync('tar', ['czf', path.join(prefix, target), '-C', src, '.']);
+  }
+  say(`CreateModel ${mme} (image sagemaker-emulator/multi-model:latest, Mode MultiModel, models under file://${prefix}/)`);
+  await sm.send(
+    new CreateModelCommand({
+      ModelName: mme,
+      ExecutionRoleArn: 'arn:aws:iam::123456789012:role/demo',
+      PrimaryContainer: { Image: 'sagemaker-emulator/multi-model:latest', Mode: 'MultiModel', ModelDataUrl: `file://${prefix}/` },
+    }),
+  );
+  await sm.send(
+    new CreateEndpointConfigCommand({
+      EndpointConfigName: mme,
+      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: mme, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+    }),
+  );
+  say(`CreateEndpoint ${mme}`);
+  await sm.send(new CreateEndpointCommand({ EndpointName: mme, EndpointConfigName: mme }));
+}
+await waitInService(mme);
+for (const target of Object.keys(greetings)) {
+  const t0 = Date.now();
+  const r = await runtime.send(
+    new InvokeEndpointCommand({ EndpointName: mme, TargetModel: target, Body: Buffer.from('{}'), ContentType: 'application/json' }),
+  );
+  const body = JSON.parse(Buffer.from(r.Body).toString('utf8'));
+  say(`InvokeEndpoint ${mme} TargetModel=${target} → ${JSON.stringify(body.answer)} (${Date.now() - t0} ms, ${body.loadedModels} models loaded)`);
+}
+
 say(`the emulator keeps running on ${url}. Try:
     export AWS_ENDPOINT_URL=${url} AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1
     aws sagemaker describe-endpoint --endpoint-name ${name}
     aws sagemaker-runtime invoke-endpoint --endpoint-name ${name} --content-type application/json --body '{"x": 2}' /dev/stdout
-  Ctrl-C stops it and removes the model containers; the endpoint comes back on the next start.`);
+    aws sagemaker-runtime invoke-endpoint --endpoint-name ${mme} --target-model fr.tar.gz --body '{}' /dev/stdout
+  Ctrl-C stops it and removes the model containers; the endpoints come back on the next start.`);
