@@ -2,6 +2,7 @@ import { benchAsyncOverhead } from './async-overhead.js';
 import { benchColdStart } from './cold-start.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { benchEndpointCreation } from './endpoint-creation.js';
+import { benchMultiModel } from './multi-model.js';
 import { benchS3Transfer } from './s3-transfer.js';
 import { benchStreamingTtfb } from './streaming-ttfb.js';
 import { benchWarmPath } from './warm-path.js';
@@ -33,6 +34,9 @@ try {
   }
   if (wanted('async')) {
     console.log(await benchAsyncOverhead(emu, quick ? 100 : 400, quick ? 400 : 2000), '\n');
+  }
+  if (wanted('mme')) {
+    console.log(await benchMultiModel(emu, quick ? 400 : 2000, quick ? 10 : 30, quick ? 3 : 10), '\n');
   }
 } finally {
   await emu.stop();
