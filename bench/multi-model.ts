@@ -104,7 +104,7 @@ export async function benchMultiModel(emu: EmulatorProcess, calls: number, misse
   for (let i = 0; i < AFFINITY_MODELS; i++) {
     models[`aff-${i}.tar.gz`] = { answer: i, loadDelayMs: 10 };
   }
-  // writeModelTarballs leaves its source directories (1 MiB each here) in os.tmpdir(): point that at one we remove.
+  // writeModelTarballs leaves its tarballs (1 MiB each here, extracted) in os.tmpdir(): point that at one we remove.
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'sme-bench-mme-'));
   const [echo, mme, affinity] = ['bench-mme-echo', 'bench-mme', 'bench-mme-affinity'];
   const deployed: string[] = [];

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -36,7 +36,7 @@ export interface ModelAnswer {
   input: unknown;
 }
 
-/** Writes one model.tar.gz per entry (the key is its path under the returned directory). */
+/** Writes one model.tar.gz per entry (the key is its path under the returned directory, which the caller removes). */
 export function writeModelTarballs(models: Record<string, SampleModel>): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'sme-mme-'));
   for (const [name, m] of Object.entries(models)) {
@@ -49,6 +49,7 @@ export function writeModelTarballs(models: Record<string, SampleModel>): string 
     const file = path.join(root, name);
     mkdirSync(path.dirname(file), { recursive: true });
     execFileSync('tar', ['czf', file, '-C', src, '.']);
+    rmSync(src, { recursive: true, force: true });
   }
   return root;
 }

@@ -46,6 +46,7 @@ interface ModelEntry {
   onDisk: boolean;
   diskBytes: number;
   loaded: boolean;
+  /** When a request last let go of it, as a sequence number: the lowest is the least recently used. */
   lastUsed: number;
   /** Requests waiting for it or invoking it: such a model is never unloaded or deleted. */
   users: number;
@@ -74,6 +75,7 @@ const MAX_LOAD_ATTEMPTS = 20;
  */
 export class InstanceModels {
   private readonly entries = new Map<string, ModelEntry>();
+  private uses = 0;
   /** Loads and unloads outlive the request that caused them: they stop only with the instance. */
   private readonly lifetime = new AbortController();
 
@@ -118,7 +120,8 @@ export class InstanceModels {
       return this.hold(entry);
     }
     this.spec.events.miss();
-    const started = this.clock.now();
+    // Durations for the metrics come from the monotonic high-resolution clock; `clock` is for timers and LRU order.
+    const started = performance.now();
     try {
       entry.pending ??= this.bringIn(entry)
         .catch((err: Error) => {
@@ -131,7 +134,7 @@ export class InstanceModels {
       this.done(entry);
       throw err;
     } finally {
-      this.spec.events.waited((this.clock.now() - started) / 1000);
+      this.spec.events.waited((performance.now() - started) / 1000);
     }
     return this.hold(entry);
   }
@@ -152,7 +155,7 @@ export class InstanceModels {
   /** A request is done with the model: with caching disabled, the last one out unloads and deletes it. */
   private done(entry: ModelEntry): void {
     entry.users--;
-    entry.lastUsed = this.clock.now();
+    entry.lastUsed = ++this.uses;
     if (entry.users > 0 || entry.pending) {
       return;
     }
@@ -191,7 +194,7 @@ export class InstanceModels {
     if (url === undefined) {
       throw new TargetModelDataError(entry.target, `Target model ${entry.target} is not under the model data prefix ${this.spec.prefix}.`);
     }
-    const started = this.clock.now();
+    const started = performance.now();
     try {
       await fetchModelData(url, path.join(this.dir, entry.name, 'model'), this.spec.source);
     } catch (err) {
@@ -204,7 +207,7 @@ export class InstanceModels {
       }
       throw err;
     }
-    const seconds = (this.clock.now() - started) / 1000;
+    const seconds = (performance.now() - started) / 1000;
     entry.onDisk = true;
     entry.diskBytes = await diskUsage(path.join(this.dir, entry.name));
     this.spec.events.downloaded(seconds);
@@ -214,7 +217,7 @@ export class InstanceModels {
 
   private async load(entry: ModelEntry): Promise<void> {
     const body = Buffer.from(JSON.stringify({ model_name: entry.name, url: `/opt/ml/models/${entry.name}/model` }));
-    const started = this.clock.now();
+    const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       const answer = await this.call({
         method: 'POST',
@@ -237,7 +240,7 @@ export class InstanceModels {
       await this.unload(victim, `the container answered 507 (out of resources) to loading ${entry.target}`);
     }
     entry.loaded = true;
-    const seconds = (this.clock.now() - started) / 1000;
+    const seconds = (performance.now() - started) / 1000;
     this.spec.events.loaded(seconds);
     this.log.info({ model: entry.target, containerModel: entry.name, ms: Math.round(seconds * 1000), loadedModels: this.loadedCount() }, 'model loaded');
   }
@@ -247,7 +250,7 @@ export class InstanceModels {
       return entry.leaving ?? Promise.resolve();
     }
     entry.loaded = false;
-    const started = this.clock.now();
+    const started = performance.now();
     const leaving = this.call({
       method: 'DELETE',
       path: `/models/${encodeURIComponent(entry.name)}`,
@@ -262,7 +265,7 @@ export class InstanceModels {
           this.log.warn({ model: entry.target, status: answer.status, answer: text }, 'container refused to unload model');
           return;
         }
-        const seconds = (this.clock.now() - started) / 1000;
+        const seconds = (performance.now() - started) / 1000;
         this.spec.events.unloaded(seconds);
         this.log.info({ model: entry.target, containerModel: entry.name, why, ms: Math.round(seconds * 1000), loadedModels: this.loadedCount() }, 'model unloaded');
       })
