@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +13,7 @@ import { type TestEmulator, removeStateDir, startTestEmulator, uniqueName } from
 import { sample, scrape } from '../helpers/metrics.js';
 import { MULTI_MODEL_IMAGE, createMultiModelEndpoint, invokeModel, uploadModels, writeModelTarballs } from '../helpers/multi-model.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
+import { containerModelName } from '../../src/hosting/multi-model/model-names.js';
 
 type LogLine = Record<string, unknown>;
 
@@ -60,6 +62,16 @@ describe('multi-model endpoints', { timeout: TIMEOUT.suite }, () => {
     const [container] = managedContainers(t.stateDir, endpoint);
     const env = (dockerInspect(container!).Config as { Env: string[] }).Env;
     assert.ok(env.includes('SAGEMAKER_MULTI_MODEL=true'), env.join(' '));
+    // The sample container's own view, through its published port: GET /models and GET /models/<name>.
+    const port = execFileSync('docker', ['port', container!, '8080/tcp'], { encoding: 'utf8' }).trim().split('\n')[0]!.split(':').pop();
+    const listed = (await (await fetch(`http://127.0.0.1:${port}/models?max_results=2`)).json()) as { models: { modelName: string; modelUrl: string }[]; nextPageToken?: string };
+    assert.equal(listed.models.length, 2);
+    const rest = (await (await fetch(`http://127.0.0.1:${port}/models?next_page_token=${encodeURIComponent(listed.nextPageToken!)}`)).json()) as { models: { modelName: string }[] };
+    const names = [...listed.models, ...rest.models].map((m) => m.modelName);
+    assert.deepEqual(names.sort(), ['a.tar.gz', 'b.tar.gz', 'team-x/e.tar.gz'].map(containerModelName).sort());
+    const one = await fetch(`http://127.0.0.1:${port}/models/${containerModelName('a.tar.gz')}`);
+    assert.deepEqual(await one.json(), { modelName: containerModelName('a.tar.gz'), modelUrl: `/opt/ml/models/${containerModelName('a.tar.gz')}/model` });
+    assert.equal((await fetch(`http://127.0.0.1:${port}/models/not-loaded`)).status, 404);
     const metrics = await scrape(t.url);
     assert.equal(sample(metrics, 'sagemaker_model_cache_misses_total', labels(endpoint)), 3);
     assert.equal(sample(metrics, 'sagemaker_model_cache_hits_total', labels(endpoint)), 1);
@@ -289,31 +301,36 @@ function findDir(root: string, name: string): string {
 }
 
 describe('a multi-model endpoint across a restart', { timeout: TIMEOUT.suite }, () => {
-  let t: TestEmulator;
+  let t: TestEmulator | undefined;
   before(() => {
     requireDocker(MULTI_MODEL_IMAGE);
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    if (t) {
+      await t.stop();
+      assert.deepEqual(managedContainers(t.stateDir), []);
+      removeStateDir(t.stateDir);
+    }
   });
 
   test('comes back InService on fresh instances, whose disks start empty', { timeout: TIMEOUT.long }, async () => {
-    t = await startTestEmulator();
+    let emu = await startTestEmulator();
+    t = emu;
     const prefix = pathToFileURL(writeModelTarballs({ 'a.tar.gz': { answer: 'a' } })).href;
-    const { endpoint } = await createMultiModelEndpoint(t.sm, { prefix });
-    assert.equal((await invokeModel(t.runtime, endpoint, 'a.tar.gz')).answer, 'a');
-    const instancesDir = findDir(path.join(t.stateDir, 'models'), 'instances');
+    const { endpoint } = await createMultiModelEndpoint(emu.sm, { prefix });
+    assert.equal((await invokeModel(emu.runtime, endpoint, 'a.tar.gz')).answer, 'a');
+    const instancesDir = findDir(path.join(emu.stateDir, 'models'), 'instances');
     const [before] = readdirSync(instancesDir);
-    await t.stop();
-    t = await t.restart();
-    const again = await invokeModel(t.runtime, endpoint, 'a.tar.gz');
+    await emu.stop();
+    t = undefined;
+    emu = await emu.restart();
+    t = emu;
+    const again = await invokeModel(emu.runtime, endpoint, 'a.tar.gz');
     assert.equal(again.answer, 'a');
     assert.equal(again.loads, 1, 'a new container loads the model anew');
     const after = readdirSync(instancesDir);
     assert.equal(after.length, 1, 'the old instance’s disk is gone');
     assert.notEqual(after[0], before);
-    await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
+    await emu.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 });
