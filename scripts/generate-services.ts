@@ -39,6 +39,10 @@ export const SAGEMAKER_OPERATIONS: readonly string[] = [
   'AddTags',
   'ListTags',
   'DeleteTags',
+  'CreateTransformJob',
+  'DescribeTransformJob',
+  'ListTransformJobs',
+  'StopTransformJob',
 ];
 
 export const WIRE_SERVICES: readonly WireService[] = [

@@ -8,6 +8,7 @@ import { sageMakerControlPlane } from './control-plane/handler.js';
 import { resetRoute } from './control-plane/reset.js';
 import type { ContainerClient } from './docker/container-client.js';
 import type { Hosting } from './hosting/hosting.js';
+import type { JobRunner } from './jobs/job-runner.js';
 import type { Metrics } from './observability/metrics.js';
 import { AwsError } from './protocol/aws-error.js';
 import { Dispatcher, type RequestInfo } from './protocol/dispatcher.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
   /** The embedded S3's buckets and objects, served on our port to requests signed for `s3`. */
   s3Storage: S3Storage;
   asyncInference: AsyncInference;
+  /** Transform jobs (and later recommender jobs) run here. */
+  jobs: JobRunner;
   clock: Clock;
 }
 
@@ -94,7 +97,14 @@ export function buildApp(deps: AppDeps): RequestListener {
     .route({
       method: '*',
       path: RESET,
-      handler: resetRoute({ store: deps.store, hosting: deps.hosting, asyncInference: deps.asyncInference, log: deps.log, s3: deps.s3Storage }),
+      handler: resetRoute({
+        store: deps.store,
+        hosting: deps.hosting,
+        asyncInference: deps.asyncInference,
+        jobs: deps.jobs,
+        log: deps.log,
+        s3: deps.s3Storage,
+      }),
     });
   return dispatcher.listener;
 }

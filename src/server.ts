@@ -3,6 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import { AsyncInference } from './async-inference/async-inference.js';
+import { transformJobs } from './batch-transform/transform-job.js';
+import { JobRunner } from './jobs/job-runner.js';
 import { snsNotifier } from './async-inference/notifier.js';
 import { AsyncRequestQueue } from './async-inference/request-queue.js';
 import { snsNotifications } from './async-inference/sns-notifications.js';
@@ -88,6 +90,9 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
   }
   hosting.restore();
   asyncInference.start();
+  const jobs = new JobRunner({ store, log, clock, concurrency: config.maxConcurrentJobs });
+  jobs.register(transformJobs({ store, objects, config, instanceEnv: hosting.instanceEnv, artifacts: s3ArtifactSource(objects), metrics }));
+  jobs.restore();
   const sampler = new UtilizationSampler(docker, metrics, () => hosting.containers(), config.metricsSampleSeconds * 1000);
   sampler.start();
 
@@ -101,6 +106,7 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
       objects,
       s3Storage,
       asyncInference,
+      jobs,
       clock,
     }),);
   await new Promise<void>((resolve, reject) => {
@@ -125,6 +131,8 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
         sampler.stop();
         // Workers stop before the containers do: what runs goes back to the queue, not to failure.
         await asyncInference.stop();
+        // Running jobs stop with their containers and stay InProgress: the next start resumes them.
+        await jobs.close();
         notifier.close();
         await hosting.shutdown();
         docker.close();

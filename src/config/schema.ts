@@ -70,6 +70,8 @@ export const envSchema = z.object({
    * VolumeSizeInGB is the limit, or 30 GB when it has none.
    */
   SME_MME_DISK_LIMIT_MB: intFromEnv(1, 10_000_000).optional(),
+  /** Jobs (batch transform) that run at once; more wait, InProgress, for a free worker. */
+  SME_MAX_CONCURRENT_JOBS: intFromEnv(1, 64).default(2),
   /** Standard Docker variable, read here so that nothing else reads the environment. */
   DOCKER_HOST: z.string().optional(),
 });
@@ -95,6 +97,7 @@ export interface Config {
   s3Endpoint: string | undefined;
   snsEndpoint: string | undefined;
   mmeLoadWaitMs: number;
+  maxConcurrentJobs: number;
   /** Undefined: each variant's VolumeSizeInGB (30 GB when unset). */
   mmeDiskLimitBytes: number | undefined;
   dockerHost: string | undefined;

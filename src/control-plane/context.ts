@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Hosting } from '../hosting/hosting.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import type { ObjectStore } from '../storage/object-store.js';
 import type { SageMakerOperationName, SageMakerOperations } from '../protocol/generated/sagemaker-types.js';
 import type { Store } from '../store/store.js';
 
@@ -8,6 +10,10 @@ import type { Store } from '../store/store.js';
 export interface OperationContext {
   store: Store;
   hosting: Hosting;
+  /** Runs jobs (transform jobs) in the background. */
+  jobs: JobRunner;
+  /** Where s3:// URLs go (a transform job's input is listed at creation). */
+  objects: ObjectStore;
   config: Config;
   region: string;
   accountId: string;

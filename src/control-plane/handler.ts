@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Hosting } from '../hosting/hosting.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import type { ObjectStore } from '../storage/object-store.js';
 import type { RequestHandler } from '../protocol/dispatcher.js';
 import { decodeOrThrow, jsonService } from '../protocol/json-service.js';
 import type { Store } from '../store/store.js';
@@ -12,6 +14,8 @@ export interface ControlPlaneDeps {
   config: Config;
   store: Store;
   hosting: Hosting;
+  jobs: JobRunner;
+  objects: ObjectStore;
   log: Logger;
   now: () => number;
 }
@@ -29,6 +33,8 @@ export function sageMakerControlPlane(deps: ControlPlaneDeps): RequestHandler {
     context: (info, operation) => ({
       store: deps.store,
       hosting: deps.hosting,
+      jobs: deps.jobs,
+      objects: deps.objects,
       config: deps.config,
       region: info.region,
       accountId: deps.config.accountId,

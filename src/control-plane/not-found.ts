@@ -1,4 +1,4 @@
-import { validationException } from '../protocol/wire-errors.js';
+import { resourceInUse, validationException } from '../protocol/wire-errors.js';
 import { alreadyExistsText, arnOf, notFoundText, type ResourceKind } from '../resources/kinds.js';
 import type { OperationContext } from './context.js';
 
@@ -11,7 +11,8 @@ export function notFound(kind: ResourceKind, name: string, ctx: OperationContext
 }
 
 export function alreadyExists(kind: ResourceKind, name: string, ctx: OperationContext) {
-  return validationException(alreadyExistsText(kind, name, arnOf(kind, ctx.region, ctx.accountId, name)));
+  const text = alreadyExistsText(kind, name, arnOf(kind, ctx.region, ctx.accountId, name));
+  return kind.alreadyExistsCode === 'ResourceInUse' ? resourceInUse(text) : validationException(text);
 }
 
 /** The record a Describe/Delete/Update names, or the kind's real "not found" error. */

@@ -5,6 +5,7 @@ import { updateEndpoint, updateEndpointWeightsAndCapacities } from './endpoint-u
 import { createEndpoint, deleteEndpoint, describeEndpoint, listEndpoints } from './endpoints.js';
 import { createModel, deleteModel, describeModel, listModels } from './models.js';
 import { addTags, deleteTags, listTags } from './tags.js';
+import { createTransformJob, describeTransformJob, listTransformJobs, stopTransformJob } from './transform-jobs.js';
 
 /** The operation table: `SageMaker.<Operation>` → handler (a Map: `__proto__` is not an operation). */
 const table: OperationTable = {
@@ -25,6 +26,10 @@ const table: OperationTable = {
   AddTags: addTags,
   ListTags: listTags,
   DeleteTags: deleteTags,
+  CreateTransformJob: createTransformJob,
+  DescribeTransformJob: describeTransformJob,
+  ListTransformJobs: listTransformJobs,
+  StopTransformJob: stopTransformJob,
 };
 
 /**

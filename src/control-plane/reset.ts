@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AsyncInference } from '../async-inference/async-inference.js';
 import type { Hosting } from '../hosting/hosting.js';
+import type { JobRunner } from '../jobs/job-runner.js';
 import type { RestRoute } from '../protocol/dispatcher.js';
 import type { Store } from '../store/store.js';
 
@@ -9,6 +10,8 @@ export interface ResetDeps {
   hosting: Hosting;
   /** Its queued requests are dropped with the endpoints. */
   asyncInference?: AsyncInference;
+  /** Running jobs are aborted (their containers removed) before their records go. */
+  jobs?: JobRunner;
   log: Logger;
   /** The embedded S3: reset deletes every bucket (an external S3 is not ours to empty). */
   s3?: { clear(): Promise<void> };
@@ -26,6 +29,7 @@ export function resetRoute(deps: ResetDeps): RestRoute['handler'] {
     const started = Date.now();
     // Async workers stop first: their requests are dropped, not finished against removed containers.
     await deps.asyncInference?.clear();
+    await deps.jobs?.reset();
     // Hosting forgets each live endpoint's metrics as it stops it.
     await deps.hosting.resetAll();
     deps.store.clear();

@@ -15,6 +15,8 @@ export const labels = {
   endpoint: `${LABEL_PREFIX}.endpoint`,
   variant: `${LABEL_PREFIX}.variant`,
   instance: `${LABEL_PREFIX}.instance-id`,
+  /** A job's containers (batch transform) carry the job's name instead of an endpoint's. */
+  job: `${LABEL_PREFIX}.job`,
 } as const;
 
 /** Docker container names allow [a-zA-Z0-9][a-zA-Z0-9_.-]; SageMaker names already fit. */

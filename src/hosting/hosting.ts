@@ -28,9 +28,11 @@ export class Hosting {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly unsubscribe: () => void;
   private readonly undeployListeners = new Set<(region: string, name: string) => void>();
+  /** How containers are started, for the jobs that start their own (batch transform). */
+  readonly instanceEnv: InstanceEnv;
 
   constructor(deps: HostingDeps) {
-    const instanceEnv: InstanceEnv = {
+    const instanceEnv: InstanceEnv = (this.instanceEnv = {
       docker: deps.docker,
       log: deps.log,
       containerHost: deps.config.containerHost,
@@ -38,7 +40,7 @@ export class Hosting {
       poolConnections: 64,
       network: deps.config.dockerNetwork,
       clock: deps.clock,
-    };
+    });
     this.ctx = {
       ...deps,
       registry: new DeploymentRegistry(),

@@ -31,6 +31,8 @@ export interface InstanceSpec {
    * its models are loaded through the container's /models API.
    */
   multiModel?: MultiModelSpec & { instancesDir: string };
+  /** A job's container (batch transform): labelled and logged under the job, not an endpoint. */
+  jobName?: string;
 }
 
 export interface InstanceEnv {
@@ -74,7 +76,9 @@ export class ModelInstance {
     readonly spec: InstanceSpec,
     private readonly env: InstanceEnv,
   ) {
-    this.log = env.log.child({ endpoint: spec.endpointName, variant: spec.variantName, instance: this.instanceId });
+    this.log = env.log.child(
+      spec.jobName ? { job: spec.jobName, instance: this.instanceId } : { endpoint: spec.endpointName, variant: spec.variantName, instance: this.instanceId },
+    );
     this.requests = new InFlightCounter(env.clock);
     const mm = spec.multiModel;
     this.models = mm && new InstanceModels(mm, path.join(mm.instancesDir, this.instanceId), (r) => this.call(r), this.log, env.clock);
@@ -101,15 +105,14 @@ export class ModelInstance {
     }
     const started = await env.docker
       .run({
-        name: containerName(spec.endpointName, spec.variantName, this.instanceId),
+        name: spec.jobName ? containerName('job', spec.jobName, this.instanceId) : containerName(spec.endpointName, spec.variantName, this.instanceId),
         image: spec.image,
         cmd: ['serve'],
         env: spec.environment,
         labels: {
           ...env.gatewayLabels,
           [labels.region]: spec.region,
-          [labels.endpoint]: spec.endpointName,
-          [labels.variant]: spec.variantName,
+          ...(spec.jobName ? { [labels.job]: spec.jobName } : { [labels.endpoint]: spec.endpointName, [labels.variant]: spec.variantName }),
           [labels.instance]: this.instanceId,
         },
         memoryBytes: spec.memoryBytes,

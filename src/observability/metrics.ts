@@ -81,6 +81,8 @@ export class Metrics {
   private readonly timeInBacklog: Histogram<(typeof LABELS)[number]>;
   private readonly totalProcessingTime: Histogram<(typeof LABELS)[number]>;
   private readonly multiModel: MultiModelMetrics;
+  private readonly transformRecordsSent: Counter<'job_name'>;
+  private readonly transformRecordErrors: Counter<'job_name'>;
   /** Label sets seen per endpoint, so that a deleted endpoint's series can all be removed. */
   private readonly seen = new Map<string, Set<string>>();
 
@@ -202,6 +204,18 @@ export class Metrics {
       'CloudWatch TotalProcessingTime (in seconds): from InvokeEndpointAsync accepting a request to its result written.',
       ASYNC_BUCKETS,
     );
+    this.transformRecordsSent = new Counter({
+      name: 'sagemaker_transform_records_total',
+      help: 'Batch transform: records the container answered with 2xx (a MultiRecord request counts each of its records).',
+      labelNames: ['job_name'],
+      registers: [this.registry],
+    });
+    this.transformRecordErrors = new Counter({
+      name: 'sagemaker_transform_record_errors_total',
+      help: 'Batch transform: records whose request failed (each failed attempt, retries included).',
+      labelNames: ['job_name'],
+      registers: [this.registry],
+    });
     this.registerBacklogGauges(live);
     collectDefaultMetrics({ register: this.registry });
   }
@@ -317,6 +331,11 @@ export class Metrics {
   /** ModelLoadingWaitTime, ModelDownloadingTime, ModelLoadingTime or ModelUnloadingTime. */
   modelCacheTiming(endpoint: string, variant: string, what: ModelCacheTiming, seconds: number): void {
     this.multiModel.timing(this.labels(endpoint, variant), what, seconds);
+  }
+
+  /** A transform request's records: answered (failed false) or not. */
+  transformRecords(job: string, records: number, failed: boolean): void {
+    (failed ? this.transformRecordErrors : this.transformRecordsSent).inc({ job_name: job }, records);
   }
 
   throttled(endpoint: string, variant: string): void {

@@ -13,6 +13,9 @@ import { AwsError } from './aws-error.js';
 /** Control plane, bad input and "not found" alike (docs/aws-contract.md §2.4). */
 export const validationException = (message: string) => new AwsError('ValidationException', message);
 
+/** A job name already taken (modelled for CreateTransformJob and the other Create*Job operations, docs/aws-contract.md §2.4). */
+export const resourceInUse = (message: string) => new AwsError('ResourceInUse', message);
+
 export const serializationException = (message: string) => new AwsError('SerializationException', message);
 
 export const unknownOperation = (message: string) => new AwsError('UnknownOperationException', message);

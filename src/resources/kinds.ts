@@ -1,3 +1,4 @@
+import type { TransformJobRecord } from '../batch-transform/transform-job-record.js';
 import type { EndpointConfigRecord, EndpointRecord, ModelRecord } from '../store/records.js';
 
 /**
@@ -23,6 +24,8 @@ export interface ResourceKind<Record = unknown> {
   readonly notFoundMessage?: (name: string, arn: string) => string;
   /** The real service's text for a taken name when it differs from `Cannot create already existing <noun> "<arn>".` */
   readonly alreadyExistsMessage?: (name: string, arn: string) => string;
+  /** The error code of a taken name when it is not ValidationException (jobs answer ResourceInUse). */
+  readonly alreadyExistsCode?: 'ResourceInUse';
   /** Type-level only: the record stored for this kind. */
   readonly __record?: Record;
 }
@@ -47,8 +50,24 @@ export const endpointKind = kind<EndpointRecord>({
   taggable: true,
 });
 
+/**
+ * Transform jobs (src/batch-transform/). NOT VERIFIED: the texts follow what
+ * SageMaker answers for its other jobs; the model lists ResourceInUse for a
+ * taken name, and the waiter expects ValidationException for a missing job.
+ */
+export const transformJobKind = kind<TransformJobRecord>({
+  service: 'sagemaker',
+  arnType: 'transform-job',
+  noun: 'transform job',
+  table: 'transform_jobs',
+  taggable: true,
+  notFoundMessage: (name) => `Could not find requested job with name ${name}`,
+  alreadyExistsMessage: (_name, arn) => `Job name must be unique within an AWS account and region, and a job with this name already exists (${arn})`,
+  alreadyExistsCode: 'ResourceInUse',
+});
+
 /** Every kind. */
-export const resourceKinds: readonly ResourceKind[] = [modelKind, endpointConfigKind, endpointKind];
+export const resourceKinds: readonly ResourceKind[] = [modelKind, endpointConfigKind, endpointKind, transformJobKind];
 
 /**
  * SageMaker ARNs carry the lower-cased name while the Name field keeps its

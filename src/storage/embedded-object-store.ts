@@ -28,6 +28,17 @@ export function embeddedObjectStore(storage: S3Storage): ObjectStore {
       });
       return { etag: row.etag };
     },
+    async list(bucket, prefix) {
+      wrap(() => storage.requireBucket(bucket));
+      const listed = [];
+      for (const row of storage.scan(bucket, prefix, true)) {
+        if (!row.key.startsWith(prefix)) {
+          break;
+        }
+        listed.push({ key: row.key, size: row.size });
+      }
+      return listed;
+    },
   };
 }
 

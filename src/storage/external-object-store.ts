@@ -47,6 +47,22 @@ export function externalObjectStore(endpoint: string | undefined, region: string
         await fs.rm(spool, { force: true });
       }
     },
+    async list(bucket, prefix) {
+      const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+      const client = await s3();
+      const listed = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })).catch((err: unknown) => {
+          throw toStoreError(err);
+        });
+        for (const o of page.Contents ?? []) {
+          listed.push({ key: o.Key ?? '', size: o.Size ?? 0 });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return listed;
+    },
   };
 }
 

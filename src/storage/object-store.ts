@@ -12,6 +12,13 @@ export interface ObjectStore {
   get(bucket: string, key: string): Promise<StoredObject>;
   /** Writes the whole object (replacing any), creating nothing else: the bucket must exist. */
   put(bucket: string, key: string, body: Buffer | Readable, contentType?: string): Promise<{ etag: string }>;
+  /** Every key under `prefix`, in S3's key order; rejects with ObjectStoreError('NoSuchBucket') when there is no bucket. */
+  list(bucket: string, prefix: string): Promise<ListedObject[]>;
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
 }
 
 export interface StoredObject {

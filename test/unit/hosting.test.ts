@@ -16,6 +16,7 @@ import { createEndpoint, deleteEndpoint, describeEndpoint } from '../../src/cont
 import { createModel } from '../../src/control-plane/models.js';
 import { labels } from '../../src/docker/labels.js';
 import type { ArtifactSource } from '../../src/hosting/artifacts.js';
+import { JobRunner } from '../../src/jobs/job-runner.js';
 import { Hosting } from '../../src/hosting/hosting.js';
 import { containerCaps } from '../../src/hosting/instance-types.js';
 import { AwsError } from '../../src/protocol/aws-error.js';
@@ -75,6 +76,9 @@ function build(dir: string, config: Config, docker: FakeDocker): Harness {
   const ctx: OperationContext = {
     store,
     hosting,
+    // These tests create no jobs and read no S3.
+    jobs: new JobRunner({ store, log, clock: systemClock, concurrency: 1 }),
+    objects: { get: () => Promise.reject(new Error('no S3')), put: () => Promise.reject(new Error('no S3')), list: () => Promise.resolve([]) },
     config,
     region: REGION,
     accountId: config.accountId,

@@ -10,6 +10,7 @@ export interface SageMakerOperations {
   CreateEndpoint: { input: CreateEndpointInput; output: CreateEndpointOutput };
   CreateEndpointConfig: { input: CreateEndpointConfigInput; output: CreateEndpointConfigOutput };
   CreateModel: { input: CreateModelInput; output: CreateModelOutput };
+  CreateTransformJob: { input: CreateTransformJobRequest; output: CreateTransformJobResponse };
   DeleteEndpoint: { input: DeleteEndpointInput; output: Record<string, never> };
   DeleteEndpointConfig: { input: DeleteEndpointConfigInput; output: Record<string, never> };
   DeleteModel: { input: DeleteModelInput; output: Record<string, never> };
@@ -17,15 +18,20 @@ export interface SageMakerOperations {
   DescribeEndpoint: { input: DescribeEndpointInput; output: DescribeEndpointOutput };
   DescribeEndpointConfig: { input: DescribeEndpointConfigInput; output: DescribeEndpointConfigOutput };
   DescribeModel: { input: DescribeModelInput; output: DescribeModelOutput };
+  DescribeTransformJob: { input: DescribeTransformJobRequest; output: DescribeTransformJobResponse };
   ListEndpointConfigs: { input: ListEndpointConfigsInput; output: ListEndpointConfigsOutput };
   ListEndpoints: { input: ListEndpointsInput; output: ListEndpointsOutput };
   ListModels: { input: ListModelsInput; output: ListModelsOutput };
   ListTags: { input: ListTagsInput; output: ListTagsOutput };
+  ListTransformJobs: { input: ListTransformJobsRequest; output: ListTransformJobsResponse };
+  StopTransformJob: { input: StopTransformJobRequest; output: Record<string, never> };
   UpdateEndpoint: { input: UpdateEndpointInput; output: UpdateEndpointOutput };
   UpdateEndpointWeightsAndCapacities: { input: UpdateEndpointWeightsAndCapacitiesInput; output: UpdateEndpointWeightsAndCapacitiesOutput };
 }
 
 export type SageMakerOperationName = keyof SageMakerOperations;
+
+export type Accept = string;
 
 export type AcceptEula = boolean;
 
@@ -55,6 +61,10 @@ export type AlarmList = Alarm[];
 
 export type AlarmName = string;
 
+export type AssemblyType =
+  | 'None'
+  | 'Line';
+
 export interface AsyncInferenceClientConfig {
   MaxConcurrentInvocationsPerInstance?: MaxConcurrentInvocationsPerInstance;
 }
@@ -83,9 +93,21 @@ export type AsyncNotificationTopicTypes =
   | 'SUCCESS_NOTIFICATION_TOPIC'
   | 'ERROR_NOTIFICATION_TOPIC';
 
+export type AutoMLJobArn = string;
+
 export interface AutoRollbackConfig {
   Alarms?: AlarmList;
 }
+
+export interface BatchDataCaptureConfig {
+  DestinationS3Uri: S3Uri;
+  KmsKeyId?: KmsKeyId;
+  GenerateInferenceId?: BooleanShape;
+}
+
+export type BatchStrategy =
+  | 'MultiRecord'
+  | 'SingleRecord';
 
 export interface BlueGreenUpdatePolicy {
   TrafficRoutingConfiguration: TrafficRoutingConfig;
@@ -276,6 +298,10 @@ export type ClarifyTextLanguage =
   | 'lij'
   | 'xx';
 
+export type CompressionType =
+  | 'None'
+  | 'Gzip';
+
 export interface ContainerDefinition {
   ContainerHostname?: ContainerHostname;
   Image?: ContainerImage;
@@ -304,6 +330,8 @@ export interface ContainerMetricsConfig {
 export type ContainerMode =
   | 'SingleModel'
   | 'MultiModel';
+
+export type ContentType = string;
 
 export interface CreateEndpointConfigInput {
   EndpointConfigName: EndpointConfigName;
@@ -350,6 +378,27 @@ export interface CreateModelOutput {
   ModelArn: ModelArn;
 }
 
+export interface CreateTransformJobRequest {
+  TransformJobName: TransformJobName;
+  ModelName: ModelName;
+  MaxConcurrentTransforms?: MaxConcurrentTransforms;
+  ModelClientConfig?: ModelClientConfig;
+  MaxPayloadInMB?: MaxPayloadInMB;
+  BatchStrategy?: BatchStrategy;
+  Environment?: TransformEnvironmentMap;
+  TransformInput: TransformInput;
+  TransformOutput: TransformOutput;
+  DataCaptureConfig?: BatchDataCaptureConfig;
+  TransformResources: TransformResources;
+  DataProcessing?: DataProcessing;
+  Tags?: TagList;
+  ExperimentConfig?: ExperimentConfig;
+}
+
+export interface CreateTransformJobResponse {
+  TransformJobArn: TransformJobArn;
+}
+
 export type CsvContentType = string;
 
 export type CsvContentTypes = CsvContentType[];
@@ -369,6 +418,12 @@ export interface DataCaptureConfigSummary {
   CurrentSamplingPercentage: SamplingPercentage;
   DestinationS3Uri: DestinationS3Uri;
   KmsKeyId: KmsKeyId;
+}
+
+export interface DataProcessing {
+  InputFilter?: JsonPath;
+  OutputFilter?: JsonPath;
+  JoinSource?: JoinSource;
 }
 
 export interface DeleteEndpointConfigInput {
@@ -468,6 +523,34 @@ export interface DescribeModelOutput {
   DeploymentRecommendation?: DeploymentRecommendation;
 }
 
+export interface DescribeTransformJobRequest {
+  TransformJobName: TransformJobName;
+}
+
+export interface DescribeTransformJobResponse {
+  TransformJobName: TransformJobName;
+  TransformJobArn: TransformJobArn;
+  TransformJobStatus: TransformJobStatus;
+  FailureReason?: FailureReason;
+  ModelName: ModelName;
+  MaxConcurrentTransforms?: MaxConcurrentTransforms;
+  ModelClientConfig?: ModelClientConfig;
+  MaxPayloadInMB?: MaxPayloadInMB;
+  BatchStrategy?: BatchStrategy;
+  Environment?: TransformEnvironmentMap;
+  TransformInput: TransformInput;
+  TransformOutput?: TransformOutput;
+  DataCaptureConfig?: BatchDataCaptureConfig;
+  TransformResources: TransformResources;
+  CreationTime: Timestamp;
+  TransformStartTime?: Timestamp;
+  TransformEndTime?: Timestamp;
+  LabelingJobArn?: LabelingJobArn;
+  AutoMLJobArn?: AutoMLJobArn;
+  DataProcessing?: DataProcessing;
+  ExperimentConfig?: ExperimentConfig;
+}
+
 export interface DesiredWeightAndCapacity {
   VariantName: VariantName;
   DesiredWeight?: VariantWeight;
@@ -552,6 +635,15 @@ export type EnvironmentMap = Record<string, EnvironmentValue>;
 
 export type EnvironmentValue = string;
 
+export interface ExperimentConfig {
+  ExperimentName?: ExperimentEntityName;
+  TrialName?: ExperimentEntityName;
+  TrialComponentDisplayName?: ExperimentEntityName;
+  RunName?: ExperimentEntityName;
+}
+
+export type ExperimentEntityName = string;
+
 export interface ExplainerConfig {
   ClarifyExplainerConfig?: ClarifyExplainerConfig;
 }
@@ -598,11 +690,23 @@ export interface InstancePoolSummary {
 
 export type InstancePoolSummaryList = InstancePoolSummary[];
 
+export type InvocationsMaxRetries = number;
+
+export type InvocationsTimeoutInSeconds = number;
+
+export type JoinSource =
+  | 'Input'
+  | 'None';
+
 export type JsonContentType = string;
 
 export type JsonContentTypes = JsonContentType[];
 
+export type JsonPath = string;
+
 export type KmsKeyId = string;
+
+export type LabelingJobArn = string;
 
 export interface ListEndpointConfigsInput {
   SortBy?: EndpointConfigSortKey;
@@ -665,6 +769,24 @@ export interface ListTagsOutput {
   NextToken?: NextToken;
 }
 
+export interface ListTransformJobsRequest {
+  CreationTimeAfter?: Timestamp;
+  CreationTimeBefore?: Timestamp;
+  LastModifiedTimeAfter?: Timestamp;
+  LastModifiedTimeBefore?: Timestamp;
+  NameContains?: NameContains;
+  StatusEquals?: TransformJobStatus;
+  SortBy?: SortBy;
+  SortOrder?: SortOrder;
+  NextToken?: NextToken;
+  MaxResults?: MaxResults;
+}
+
+export interface ListTransformJobsResponse {
+  TransformJobSummaries: TransformJobSummaries;
+  NextToken?: NextToken;
+}
+
 export type ManagedInstanceScalingCooldownInMinutes = number;
 
 export type ManagedInstanceScalingMaxInstanceCount = number;
@@ -682,6 +804,10 @@ export type ManagedInstanceScalingStatus =
   | 'DISABLED';
 
 export type MaxConcurrentInvocationsPerInstance = number;
+
+export type MaxConcurrentTransforms = number;
+
+export type MaxPayloadInMB = number;
 
 export type MaxResults = number;
 
@@ -716,6 +842,11 @@ export type ModelCacheSetting =
   | 'Enabled'
   | 'Disabled';
 
+export interface ModelClientConfig {
+  InvocationsTimeoutInSeconds?: InvocationsTimeoutInSeconds;
+  InvocationsMaxRetries?: InvocationsMaxRetries;
+}
+
 export type ModelCompressionType =
   | 'None'
   | 'Gzip';
@@ -743,6 +874,8 @@ export type ModelSummaryList = ModelSummary[];
 export interface MultiModelConfig {
   ModelCacheSetting?: ModelCacheSetting;
 }
+
+export type NameContains = string;
 
 export type NextToken = string;
 
@@ -1215,6 +1348,12 @@ export type RoutingStrategy =
   | 'LEAST_OUTSTANDING_REQUESTS'
   | 'RANDOM';
 
+export type S3DataType =
+  | 'ManifestFile'
+  | 'S3Prefix'
+  | 'AugmentedManifestFile'
+  | 'Converse';
+
 export interface S3ModelDataSource {
   S3Uri: S3ModelUri;
   S3DataType: S3ModelDataType;
@@ -1232,6 +1371,8 @@ export type S3ModelDataType =
 
 export type S3ModelUri = string;
 
+export type S3Uri = string;
+
 export type SamplingPercentage = number;
 
 export type SecurityGroupId = string;
@@ -1243,6 +1384,25 @@ export type ServerlessMemorySizeInMB = number;
 export type ServerlessProvisionedConcurrency = number;
 
 export type SnsTopicArn = string;
+
+export type SortBy =
+  | 'Name'
+  | 'CreationTime'
+  | 'Status';
+
+export type SortOrder =
+  | 'Ascending'
+  | 'Descending';
+
+export type SplitType =
+  | 'None'
+  | 'Line'
+  | 'RecordIO'
+  | 'TFRecord';
+
+export interface StopTransformJobRequest {
+  TransformJobName: TransformJobName;
+}
 
 export type StringShape = string;
 
@@ -1280,6 +1440,179 @@ export type TrafficRoutingConfigType =
   | 'ALL_AT_ONCE'
   | 'CANARY'
   | 'LINEAR';
+
+export type TransformAmiVersion = string;
+
+export interface TransformDataSource {
+  S3DataSource: TransformS3DataSource;
+}
+
+export type TransformEnvironmentKey = string;
+
+export type TransformEnvironmentMap = Record<string, TransformEnvironmentValue>;
+
+export type TransformEnvironmentValue = string;
+
+export interface TransformInput {
+  DataSource: TransformDataSource;
+  ContentType?: ContentType;
+  CompressionType?: CompressionType;
+  SplitType?: SplitType;
+}
+
+export type TransformInstanceCount = number;
+
+export type TransformInstanceType =
+  | 'ml.m4.xlarge'
+  | 'ml.m4.2xlarge'
+  | 'ml.m4.4xlarge'
+  | 'ml.m4.10xlarge'
+  | 'ml.m4.16xlarge'
+  | 'ml.c4.xlarge'
+  | 'ml.c4.2xlarge'
+  | 'ml.c4.4xlarge'
+  | 'ml.c4.8xlarge'
+  | 'ml.p2.xlarge'
+  | 'ml.p2.8xlarge'
+  | 'ml.p2.16xlarge'
+  | 'ml.p3.2xlarge'
+  | 'ml.p3.8xlarge'
+  | 'ml.p3.16xlarge'
+  | 'ml.c5.xlarge'
+  | 'ml.c5.2xlarge'
+  | 'ml.c5.4xlarge'
+  | 'ml.c5.9xlarge'
+  | 'ml.c5.18xlarge'
+  | 'ml.m5.large'
+  | 'ml.m5.xlarge'
+  | 'ml.m5.2xlarge'
+  | 'ml.m5.4xlarge'
+  | 'ml.m5.12xlarge'
+  | 'ml.m5.24xlarge'
+  | 'ml.m6i.large'
+  | 'ml.m6i.xlarge'
+  | 'ml.m6i.2xlarge'
+  | 'ml.m6i.4xlarge'
+  | 'ml.m6i.8xlarge'
+  | 'ml.m6i.12xlarge'
+  | 'ml.m6i.16xlarge'
+  | 'ml.m6i.24xlarge'
+  | 'ml.m6i.32xlarge'
+  | 'ml.c6i.large'
+  | 'ml.c6i.xlarge'
+  | 'ml.c6i.2xlarge'
+  | 'ml.c6i.4xlarge'
+  | 'ml.c6i.8xlarge'
+  | 'ml.c6i.12xlarge'
+  | 'ml.c6i.16xlarge'
+  | 'ml.c6i.24xlarge'
+  | 'ml.c6i.32xlarge'
+  | 'ml.r6i.large'
+  | 'ml.r6i.xlarge'
+  | 'ml.r6i.2xlarge'
+  | 'ml.r6i.4xlarge'
+  | 'ml.r6i.8xlarge'
+  | 'ml.r6i.12xlarge'
+  | 'ml.r6i.16xlarge'
+  | 'ml.r6i.24xlarge'
+  | 'ml.r6i.32xlarge'
+  | 'ml.m7i.large'
+  | 'ml.m7i.xlarge'
+  | 'ml.m7i.2xlarge'
+  | 'ml.m7i.4xlarge'
+  | 'ml.m7i.8xlarge'
+  | 'ml.m7i.12xlarge'
+  | 'ml.m7i.16xlarge'
+  | 'ml.m7i.24xlarge'
+  | 'ml.m7i.48xlarge'
+  | 'ml.c7i.large'
+  | 'ml.c7i.xlarge'
+  | 'ml.c7i.2xlarge'
+  | 'ml.c7i.4xlarge'
+  | 'ml.c7i.8xlarge'
+  | 'ml.c7i.12xlarge'
+  | 'ml.c7i.16xlarge'
+  | 'ml.c7i.24xlarge'
+  | 'ml.c7i.48xlarge'
+  | 'ml.r7i.large'
+  | 'ml.r7i.xlarge'
+  | 'ml.r7i.2xlarge'
+  | 'ml.r7i.4xlarge'
+  | 'ml.r7i.8xlarge'
+  | 'ml.r7i.12xlarge'
+  | 'ml.r7i.16xlarge'
+  | 'ml.r7i.24xlarge'
+  | 'ml.r7i.48xlarge'
+  | 'ml.g4dn.xlarge'
+  | 'ml.g4dn.2xlarge'
+  | 'ml.g4dn.4xlarge'
+  | 'ml.g4dn.8xlarge'
+  | 'ml.g4dn.12xlarge'
+  | 'ml.g4dn.16xlarge'
+  | 'ml.g5.xlarge'
+  | 'ml.g5.2xlarge'
+  | 'ml.g5.4xlarge'
+  | 'ml.g5.8xlarge'
+  | 'ml.g5.12xlarge'
+  | 'ml.g5.16xlarge'
+  | 'ml.g5.24xlarge'
+  | 'ml.g5.48xlarge'
+  | 'ml.trn1.2xlarge'
+  | 'ml.trn1.32xlarge'
+  | 'ml.inf2.xlarge'
+  | 'ml.inf2.8xlarge'
+  | 'ml.inf2.24xlarge'
+  | 'ml.inf2.48xlarge'
+  | 'ml.g6.xlarge'
+  | 'ml.g6.2xlarge'
+  | 'ml.g6.4xlarge'
+  | 'ml.g6.8xlarge'
+  | 'ml.g6.12xlarge'
+  | 'ml.g6.16xlarge'
+  | 'ml.g6.24xlarge'
+  | 'ml.g6.48xlarge';
+
+export type TransformJobArn = string;
+
+export type TransformJobName = string;
+
+export type TransformJobStatus =
+  | 'InProgress'
+  | 'Completed'
+  | 'Failed'
+  | 'Stopping'
+  | 'Stopped';
+
+export type TransformJobSummaries = TransformJobSummary[];
+
+export interface TransformJobSummary {
+  TransformJobName: TransformJobName;
+  TransformJobArn: TransformJobArn;
+  CreationTime: Timestamp;
+  TransformEndTime?: Timestamp;
+  LastModifiedTime?: Timestamp;
+  TransformJobStatus: TransformJobStatus;
+  FailureReason?: FailureReason;
+}
+
+export interface TransformOutput {
+  S3OutputPath: S3Uri;
+  Accept?: Accept;
+  AssembleWith?: AssemblyType;
+  KmsKeyId?: KmsKeyId;
+}
+
+export interface TransformResources {
+  InstanceType: TransformInstanceType;
+  InstanceCount: TransformInstanceCount;
+  VolumeKmsKeyId?: KmsKeyId;
+  TransformAmiVersion?: TransformAmiVersion;
+}
+
+export interface TransformS3DataSource {
+  S3DataType: S3DataType;
+  S3Uri: S3Uri;
+}
 
 export interface UpdateEndpointInput {
   EndpointName: EndpointName;
