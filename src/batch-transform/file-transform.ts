@@ -5,7 +5,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { type InputFile, outputLocation, readInputFile } from './input-files.js';
 import { assembleOutput, outputsOf } from './records/assemble.js';
 import { type Batch, batchRecords } from './records/batch.js';
-import { filterInput, processOutput } from './records/data-processing.js';
+import { filterInput, needsPerRecordOutputs, processOutput } from './records/data-processing.js';
 import { splitRecords } from './records/split.js';
 import type { LimitFunction } from 'p-limit';
 import type { TransformJobSpec } from './transform-job-record.js';
@@ -57,7 +57,7 @@ export async function transformFile(deps: FileTransformDeps, file: InputFile, in
   } catch (err) {
     throw new JobFailedError(`ClientError: ${source}: ${(err as Error).message}`);
   }
-  const perRecord = dp?.JoinSource === 'Input' || (dp?.OutputFilter !== undefined && dp.OutputFilter !== '$');
+  const perRecord = needsPerRecordOutputs(dp);
   // One failure stops the file's other requests: the job is over.
   const abort = new AbortController();
   const onAbort = () => abort.abort(signal.reason);

@@ -71,6 +71,7 @@ export class ModelInstance {
   private readonly exited = new AbortController();
   private readonly recentLines: string[] = [];
   private stopFollowing: () => void = () => undefined;
+  private stopping: Promise<void> | undefined;
 
   constructor(
     readonly spec: InstanceSpec,
@@ -264,10 +265,13 @@ export class ModelInstance {
   }
 
   /** Stops and removes the container. Safe to call more than once. */
-  async stop(graceSeconds: number): Promise<void> {
-    if (this.status === 'Stopped' || this.status === 'Stopping') {
-      return;
-    }
+  stop(graceSeconds: number): Promise<void> {
+    // A second call waits for the first: whoever stops an instance may count on its container being gone.
+    this.stopping ??= this.removeContainer(graceSeconds);
+    return this.stopping;
+  }
+
+  private async removeContainer(graceSeconds: number): Promise<void> {
     this.status = 'Stopping';
     this.exited.abort(new InstanceStoppedError('instance stopped'));
     const pool = this.pool;

@@ -212,7 +212,7 @@ export class Metrics {
     });
     this.transformRecordErrors = new Counter({
       name: 'sagemaker_transform_record_errors_total',
-      help: 'Batch transform: records whose request failed (each failed attempt, retries included).',
+      help: 'Batch transform: records whose request still failed after its retries (InvocationsMaxRetries).',
       labelNames: ['job_name'],
       registers: [this.registry],
     });
