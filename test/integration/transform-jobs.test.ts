@@ -130,6 +130,33 @@ describe('batch transform jobs', { timeout: TIMEOUT.suite }, () => {
     assert.deepEqual((await outputOf('out-env/env.csv.out'))!.slice(0, names.length), ['true', 'SINGLE_RECORD', '2', '3', 'from-the-job', 'from-the-model']);
   });
 
+  test('a manifest file names the inputs; two instances share the files', { timeout: TIMEOUT.test }, async () => {
+    await putText(s3, bucket, 'manifests/two.json', JSON.stringify([{ prefix: `s3://${bucket}/in/` }, 'part-1.csv', 'part-2.csv']));
+    const job = await createTransformJob(t.sm, model, `s3://${bucket}/manifests/two.json`, `s3://${bucket}/out-manifest`, {
+      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'ManifestFile', S3Uri: `s3://${bucket}/manifests/two.json` } }, ContentType: 'text/csv', SplitType: 'Line' },
+      TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 2 },
+    });
+    assert.equal((await waitForJobEnd(t.sm, job)).TransformJobStatus, 'Completed');
+    for (const f of [1, 2]) {
+      assert.equal((await outputOf(`out-manifest/part-${f}.csv.out`))?.[0], String(f + 0 + 1));
+    }
+    assert.equal(await outputOf('out-manifest/part-0.csv.out'), undefined, 'part-0 is not in the manifest');
+    const instances = new Set(logLines.filter((l) => l.job === job && typeof l.container === 'string').map((l) => l.instance));
+    assert.equal(instances.size, 2, 'each instance took a file');
+  });
+
+  test('the container’s /execution-parameters set what the job leaves unset', { timeout: TIMEOUT.test }, async () => {
+    const tuned = await createBatchModel(t.sm, { EXECUTION_PARAMETERS: JSON.stringify({ BatchStrategy: 'SingleRecord', MaxConcurrentTransforms: 2 }) });
+    const job = await createTransformJob(t.sm, tuned, `s3://${bucket}/in/part-0.csv`, `s3://${bucket}/out-params`);
+    assert.equal((await waitForJobEnd(t.sm, job)).TransformJobStatus, 'Completed');
+    assert.equal(requestsOf(job), 300, 'SingleRecord, from the container');
+    const settings = logLines.find((l) => l.job === job && l.msg === 'transform settings')?.settings as Record<string, unknown>;
+    assert.equal(settings.maxConcurrentTransforms, 2);
+    const own = await createTransformJob(t.sm, tuned, `s3://${bucket}/in/part-0.csv`, `s3://${bucket}/out-params-own`, { BatchStrategy: 'MultiRecord' });
+    assert.equal((await waitForJobEnd(t.sm, own)).TransformJobStatus, 'Completed');
+    assert.equal(requestsOf(own), 1, 'the job’s own BatchStrategy wins');
+  });
+
   test('a failing record fails the job with a reason naming the file and the container’s answer', { timeout: TIMEOUT.test }, async () => {
     await putText(s3, bucket, 'bad/rows.csv', '1,2\n3,fail\n5,6\n');
     const job = await createTransformJob(t.sm, model, `s3://${bucket}/bad/`, `s3://${bucket}/out-bad`, {
@@ -201,5 +228,28 @@ describe('batch transform jobs', { timeout: TIMEOUT.suite }, () => {
     assert.ok(first.NextToken);
     const second = await t.sm.send(new ListTransformJobsCommand({ MaxResults: 1, NextToken: first.NextToken }));
     assert.notEqual(second.TransformJobSummaries![0]!.TransformJobName, first.TransformJobSummaries![0]!.TransformJobName);
+  });
+});
+
+describe('reset with a transform job running', { timeout: TIMEOUT.suite }, () => {
+  test('POST /_emulator/reset stops the job, removes its containers and forgets it', { timeout: TIMEOUT.test }, async () => {
+    requireDocker(BATCH_IMAGE);
+    const t = await startTestEmulator();
+    try {
+      const s3 = s3Client(t.url);
+      const bucket = await createBucket(s3, 'batch-reset');
+      await putText(s3, bucket, 'in/rows.csv', csvRows(0, 200).join('\n'));
+      const slow = await createBatchModel(t.sm, { DELAY_MS: '100' });
+      const job = await createTransformJob(t.sm, slow, `s3://${bucket}/in/`, `s3://${bucket}/out/`, { BatchStrategy: 'SingleRecord' });
+      await pollUntil('the job’s container', () => (managedContainers(t.stateDir).length > 0 ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+      const res = await fetch(`${t.url}/_emulator/reset`, { method: 'POST' });
+      assert.equal(res.status, 200);
+      assert.deepEqual(managedContainers(t.stateDir), []);
+      const gone = await rejection(t.sm.send(new DescribeTransformJobCommand({ TransformJobName: job })));
+      assert.equal(gone.name, 'ValidationException');
+    } finally {
+      await t.stop();
+      removeStateDir(t.stateDir);
+    }
   });
 });
