@@ -72,7 +72,8 @@ export async function transformFile(deps: FileTransformDeps, file: InputFile, in
           } catch (err) {
             deps.counted(b.count, true);
             abort.abort(err);
-            throw err instanceof JobFailedError ? new JobFailedError(`${err.message.replace('{source}', `${source} (records ${b.first + 1}–${b.first + b.count})`)}`) : err;
+            const which = b.count === 1 ? `record ${b.first + 1}` : `records ${b.first + 1}–${b.first + b.count}`;
+            throw err instanceof JobFailedError ? new JobFailedError(err.message.replace('{source}', `${source} (${which})`)) : err;
           }
         }),
       ),

@@ -165,7 +165,7 @@ describe('batch transform jobs', { timeout: TIMEOUT.suite }, () => {
     });
     const d = await waitForJobEnd(t.sm, job);
     assert.equal(d.TransformJobStatus, 'Failed');
-    assert.match(d.FailureReason ?? '', new RegExp(`s3://${bucket}/bad/rows\\.csv`));
+    assert.match(d.FailureReason ?? '', new RegExp(`s3://${bucket}/bad/rows\\.csv \\(record 2\\)`));
     assert.match(d.FailureReason ?? '', /400/);
     assert.match(d.FailureReason ?? '', /cannot score record: 3,fail/);
     assert.match(d.FailureReason ?? '', /after 2 attempts/);
