@@ -9,7 +9,7 @@
 // "cannot score record: <record>"; a CSV record "env:NAME" answers the value of
 // the container's environment variable NAME (to check what the platform sets).
 // GET /execution-parameters answers $EXECUTION_PARAMETERS (JSON) when it is set,
-// else 404. DELAY_MS delays every answer. Zero npm dependencies.
+// else 404. DELAY_MS delays every answer to /invocations. Zero npm dependencies.
 
 import http from 'node:http';
 
@@ -54,11 +54,11 @@ const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
-    const answer = (status, type, text) => {
+    const answer = (status, type, text, delay = 0) => {
       setTimeout(() => {
         res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text) });
         res.end(text);
-      }, DELAY_MS);
+      }, delay);
     };
     if (req.method === 'GET' && req.url === '/ping') return answer(200, 'application/json', '{"status":"healthy"}');
     if (req.method === 'GET' && req.url === '/execution-parameters') {
@@ -72,11 +72,11 @@ const server = http.createServer((req, res) => {
       const { lines, records, type } = predict(body, req.headers['content-type']);
       log('invocation', { records, bytes: body.length, contentType: type });
       const accept = req.headers.accept && req.headers.accept !== '*/*' ? req.headers.accept : type;
-      return answer(200, accept, lines.join('\n') + '\n');
+      return answer(200, accept, lines.join('\n') + '\n', DELAY_MS);
     } catch (err) {
       const message = err instanceof RecordError ? `cannot score record: ${err.message}` : `bad input: ${err.message}`;
       log('invocation_failed', { message });
-      return answer(400, 'text/plain', message);
+      return answer(400, 'text/plain', message, DELAY_MS);
     }
   });
 });

@@ -174,6 +174,16 @@ describe('batch transform jobs', { timeout: TIMEOUT.suite }, () => {
     assert.deepEqual(managedContainers(t.stateDir), []);
   });
 
+  test('ModelClientConfig: a request slower than InvocationsTimeoutInSeconds is retried, then fails the job', { timeout: TIMEOUT.test }, async () => {
+    const slow = await createBatchModel(t.sm, { DELAY_MS: '1500' });
+    const job = await createTransformJob(t.sm, slow, `s3://${bucket}/in/part-0.csv`, `s3://${bucket}/out-slow`, {
+      ModelClientConfig: { InvocationsTimeoutInSeconds: 1, InvocationsMaxRetries: 1 },
+    });
+    const d = await waitForJobEnd(t.sm, job);
+    assert.equal(d.TransformJobStatus, 'Failed');
+    assert.match(d.FailureReason ?? '', /did not answer within 1000 ms \(after 2 attempts\)/);
+  });
+
   test('a record larger than MaxPayloadInMB fails the job clearly', { timeout: TIMEOUT.test }, async () => {
     await putText(s3, bucket, 'huge/rows.csv', `1,2\n${'9,'.repeat(600_000)}9\n`);
     const job = await createTransformJob(t.sm, model, `s3://${bucket}/huge/`, `s3://${bucket}/out-huge`, { MaxPayloadInMB: 1 });
