@@ -5,6 +5,7 @@ import { benchEndpointCreation } from './endpoint-creation.js';
 import { benchMultiModel } from './multi-model.js';
 import { benchS3Transfer } from './s3-transfer.js';
 import { benchStreamingTtfb } from './streaming-ttfb.js';
+import { benchTransformThroughput } from './transform-throughput.js';
 import { benchWarmPath } from './warm-path.js';
 
 /**
@@ -37,6 +38,9 @@ try {
   }
   if (wanted('mme')) {
     console.log(await benchMultiModel(emu, quick ? 400 : 2000, quick ? 10 : 30, quick ? 3 : 10), '\n');
+  }
+  if (wanted('transform')) {
+    console.log(await benchTransformThroughput(emu, 4, quick ? 1000 : 5000), '\n');
   }
 } finally {
   await emu.stop();
