@@ -65,10 +65,14 @@ async function runTransformJob(deps: TransformJobDeps, ctx: JobContext<Transform
     log.info({ settings, files: files.length }, 'transform settings');
     const counted = (records: number, failed: boolean) => deps.metrics?.transformRecords(job.name, records, failed);
     const queue: InputFile[] = [...todo];
-    // The instances share the files: each takes the next file when it is done with one.
+    // The instances share the files. On an instance, MaxConcurrentTransforms requests are in flight at
+    // most, across files: as many files are open as there are slots, so that no slot idles at a file's end.
+    const workers = instances.flatMap((instance) => {
+      const slots = pLimit(settings.maxConcurrentTransforms);
+      return Array.from({ length: settings.maxConcurrentTransforms }, () => ({ instance, slots }));
+    });
     await Promise.all(
-      instances.map(async (instance) => {
-        const slots = pLimit(settings.maxConcurrentTransforms);
+      workers.map(async ({ instance, slots }) => {
         for (let file = queue.shift(); file; file = queue.shift()) {
           abort.signal.throwIfAborted();
           const started = Date.now();
