@@ -8,6 +8,7 @@ import { CreateEndpointConfigCommand, CreateModelCommand, DeleteEndpointCommand,
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { createBucket, s3Client } from '../helpers/async-endpoint.js';
 import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
+import { rejection } from '../helpers/rejection.js';
 import { dockerInspect, managedContainers, requireDocker } from '../helpers/docker.js';
 import { type TestEmulator, removeStateDir, startTestEmulator, uniqueName } from '../helpers/emulator.js';
 import { sample, scrape } from '../helpers/metrics.js';
@@ -16,15 +17,6 @@ import { createEndpoint } from '../helpers/sagemaker.js';
 import { containerModelName } from '../../src/hosting/multi-model/model-names.js';
 
 type LogLine = Record<string, unknown>;
-
-const rejection = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & { $metadata?: { httpStatusCode?: number } };
-  }
-  assert.fail('expected the call to fail');
-};
 
 /** Multi-model endpoints (docs/aws-contract.md §8.2) on the sample multi-model container, with the JS SDK. */
 describe('multi-model endpoints', { timeout: TIMEOUT.suite }, () => {

@@ -9,21 +9,13 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createBucket, readObject, s3Client } from '../helpers/async-endpoint.js';
 import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
+import { rejection } from '../helpers/rejection.js';
 import { managedContainers, requireDocker } from '../helpers/docker.js';
 import { type TestEmulator, removeStateDir, startTestEmulator, uniqueName } from '../helpers/emulator.js';
 import { sample, scrape } from '../helpers/metrics.js';
 import { BATCH_IMAGE, createBatchModel, createTransformJob, csvRows, putText, waitForJobEnd } from '../helpers/transform-job.js';
 
 type LogLine = Record<string, unknown>;
-
-const rejection = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & { $metadata?: { httpStatusCode?: number } };
-  }
-  assert.fail('expected the call to fail');
-};
 
 /** Batch transform on real containers (containers/batch-model), with the JS SDK and our S3. */
 describe('batch transform jobs', { timeout: TIMEOUT.suite }, () => {
