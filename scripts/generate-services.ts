@@ -43,6 +43,11 @@ export const SAGEMAKER_OPERATIONS: readonly string[] = [
   'DescribeTransformJob',
   'ListTransformJobs',
   'StopTransformJob',
+  'CreateInferenceRecommendationsJob',
+  'DescribeInferenceRecommendationsJob',
+  'ListInferenceRecommendationsJobs',
+  'ListInferenceRecommendationsJobSteps',
+  'StopInferenceRecommendationsJob',
 ];
 
 export const WIRE_SERVICES: readonly WireService[] = [

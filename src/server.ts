@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { AsyncInference } from './async-inference/async-inference.js';
 import { transformJobs } from './batch-transform/transform-job.js';
 import { JobRunner } from './jobs/job-runner.js';
+import { recommendationJobs } from './recommender/recommendation-job.js';
 import { snsNotifier } from './async-inference/notifier.js';
 import { AsyncRequestQueue } from './async-inference/request-queue.js';
 import { snsNotifications } from './async-inference/sns-notifications.js';
@@ -92,6 +93,7 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
   asyncInference.start();
   const jobs = new JobRunner({ store, log, clock, concurrency: config.maxConcurrentJobs });
   jobs.register(transformJobs({ store, objects, config, instanceEnv: hosting.instanceEnv, artifacts: s3ArtifactSource(objects), metrics }));
+  jobs.register(recommendationJobs({ store, hosting, objects, artifacts: s3ArtifactSource(objects), docker, config, metrics, jobs: () => jobs }));
   jobs.restore();
   const sampler = new UtilizationSampler(docker, metrics, () => hosting.containers(), config.metricsSampleSeconds * 1000);
   sampler.start();

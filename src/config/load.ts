@@ -41,6 +41,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     snsEndpoint: e.SME_SNS_ENDPOINT_URL,
     mmeLoadWaitMs: e.SME_MME_LOAD_WAIT_SECONDS * 1000,
     maxConcurrentJobs: e.SME_MAX_CONCURRENT_JOBS,
+    recommenderStepSeconds: e.SME_RECOMMENDER_STEP_SECONDS,
     mmeDiskLimitBytes: e.SME_MME_DISK_LIMIT_MB === undefined ? undefined : e.SME_MME_DISK_LIMIT_MB * 1024 * 1024,
     dockerHost: e.DOCKER_HOST,
   };

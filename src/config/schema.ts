@@ -70,6 +70,11 @@ export const envSchema = z.object({
    * VolumeSizeInGB is the limit, or 30 GB when it has none.
    */
   SME_MME_DISK_LIMIT_MB: intFromEnv(1, 10_000_000).optional(),
+  /**
+   * Inference Recommender: the length of one load level (one step of the ramp,
+   * or the most one traffic phase lasts); JobDurationInSeconds still caps the job.
+   */
+  SME_RECOMMENDER_STEP_SECONDS: intFromEnv(1, 3600).default(60),
   /** Jobs (batch transform) that run at once; more wait, InProgress, for a free worker. */
   SME_MAX_CONCURRENT_JOBS: intFromEnv(1, 64).default(2),
   /** Standard Docker variable, read here so that nothing else reads the environment. */
@@ -98,6 +103,7 @@ export interface Config {
   snsEndpoint: string | undefined;
   mmeLoadWaitMs: number;
   maxConcurrentJobs: number;
+  recommenderStepSeconds: number;
   /** Undefined: each variant's VolumeSizeInGB (30 GB when unset). */
   mmeDiskLimitBytes: number | undefined;
   dockerHost: string | undefined;

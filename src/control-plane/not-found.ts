@@ -1,4 +1,4 @@
-import { resourceInUse, validationException } from '../protocol/wire-errors.js';
+import { resourceInUse, resourceNotFound, validationException } from '../protocol/wire-errors.js';
 import { alreadyExistsText, arnOf, notFoundText, type ResourceKind } from '../resources/kinds.js';
 import type { OperationContext } from './context.js';
 
@@ -7,7 +7,8 @@ import type { OperationContext } from './context.js';
  * the SDK waiters and tools such as the SageMaker operator match on it.
  */
 export function notFound(kind: ResourceKind, name: string, ctx: OperationContext) {
-  return validationException(notFoundText(kind, name, arnOf(kind, ctx.region, ctx.accountId, name)));
+  const text = notFoundText(kind, name, arnOf(kind, ctx.region, ctx.accountId, name));
+  return kind.notFoundCode === 'ResourceNotFound' ? resourceNotFound(text) : validationException(text);
 }
 
 export function alreadyExists(kind: ResourceKind, name: string, ctx: OperationContext) {

@@ -4,6 +4,13 @@ import { createEndpointConfig, deleteEndpointConfig, describeEndpointConfig, lis
 import { updateEndpoint, updateEndpointWeightsAndCapacities } from './endpoint-updates.js';
 import { createEndpoint, deleteEndpoint, describeEndpoint, listEndpoints } from './endpoints.js';
 import { createModel, deleteModel, describeModel, listModels } from './models.js';
+import {
+  createInferenceRecommendationsJob,
+  describeInferenceRecommendationsJob,
+  listInferenceRecommendationsJobSteps,
+  listInferenceRecommendationsJobs,
+  stopInferenceRecommendationsJob,
+} from './recommendation-jobs.js';
 import { addTags, deleteTags, listTags } from './tags.js';
 import { createTransformJob, describeTransformJob, listTransformJobs, stopTransformJob } from './transform-jobs.js';
 
@@ -30,6 +37,11 @@ const table: OperationTable = {
   DescribeTransformJob: describeTransformJob,
   ListTransformJobs: listTransformJobs,
   StopTransformJob: stopTransformJob,
+  CreateInferenceRecommendationsJob: createInferenceRecommendationsJob,
+  DescribeInferenceRecommendationsJob: describeInferenceRecommendationsJob,
+  ListInferenceRecommendationsJobs: listInferenceRecommendationsJobs,
+  ListInferenceRecommendationsJobSteps: listInferenceRecommendationsJobSteps,
+  StopInferenceRecommendationsJob: stopInferenceRecommendationsJob,
 };
 
 /**

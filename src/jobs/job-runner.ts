@@ -18,6 +18,8 @@ export interface JobContext<R> {
   readonly resumed: boolean;
   /** Adds or changes one step, persisted at once. */
   step(name: string, change: Partial<JobStep>): void;
+  /** Writes the kind's own fields of the record (results), persisted at once; the status is the runner's. */
+  update(change: Partial<Omit<R, 'status'>>): void;
 }
 
 /** A job kind the runner can run: transform jobs, Inference Recommender jobs. */
@@ -190,6 +192,9 @@ export class JobRunner {
         resumed: q.resumed,
         step: (stepName, change) => {
           transitionJob(lc, table, region, name, table.get(region, name)?.status ?? lc.running, now(), (j) => ({ steps: upsertStep(j.steps, stepName, change) }));
+        },
+        update: (change) => {
+          transitionJob(lc, table, region, name, table.get(region, name)?.status ?? lc.running, now(), change as Partial<JobRecord>);
         },
       });
       if (entry.why === undefined) {

@@ -83,6 +83,9 @@ export class Metrics {
   private readonly multiModel: MultiModelMetrics;
   private readonly transformRecordsSent: Counter<'job_name'>;
   private readonly transformRecordErrors: Counter<'job_name'>;
+  private readonly recommenderInvocations: Counter<'job_name'>;
+  private readonly recommenderErrors: Counter<'job_name'>;
+  private readonly recommenderLatency: Histogram<'job_name'>;
   /** Label sets seen per endpoint, so that a deleted endpoint's series can all be removed. */
   private readonly seen = new Map<string, Set<string>>();
 
@@ -216,6 +219,25 @@ export class Metrics {
       labelNames: ['job_name'],
       registers: [this.registry],
     });
+    this.recommenderInvocations = new Counter({
+      name: 'sagemaker_recommender_client_invocations_total',
+      help: 'CloudWatch ClientInvocations (/aws/sagemaker/InferenceRecommendationsJobs): requests an Inference Recommender job sent.',
+      labelNames: ['job_name'],
+      registers: [this.registry],
+    });
+    this.recommenderErrors = new Counter({
+      name: 'sagemaker_recommender_client_invocation_errors_total',
+      help: 'CloudWatch ClientInvocationErrors: requests of an Inference Recommender job that failed.',
+      labelNames: ['job_name'],
+      registers: [this.registry],
+    });
+    this.recommenderLatency = new Histogram({
+      name: 'sagemaker_recommender_client_latency_seconds',
+      help: 'CloudWatch ClientLatency (in seconds): the time an Inference Recommender job waited for each answer.',
+      labelNames: ['job_name'],
+      buckets: LATENCY_BUCKETS,
+      registers: [this.registry],
+    });
     this.registerBacklogGauges(live);
     collectDefaultMetrics({ register: this.registry });
   }
@@ -331,6 +353,17 @@ export class Metrics {
   /** ModelLoadingWaitTime, ModelDownloadingTime, ModelLoadingTime or ModelUnloadingTime. */
   modelCacheTiming(endpoint: string, variant: string, what: ModelCacheTiming, seconds: number): void {
     this.multiModel.timing(this.labels(endpoint, variant), what, seconds);
+  }
+
+  /** One request of an Inference Recommender job: its latency in ms, or undefined when it failed. */
+  recommenderRequest(job: string, latencyMs: number | undefined): void {
+    const labels = { job_name: job };
+    this.recommenderInvocations.inc(labels);
+    if (latencyMs === undefined) {
+      this.recommenderErrors.inc(labels);
+    } else {
+      this.recommenderLatency.observe(labels, latencyMs / 1000);
+    }
   }
 
   /** A transform request's records: answered (failed false) or not. */

@@ -16,6 +16,9 @@ export const validationException = (message: string) => new AwsError('Validation
 /** A job name already taken (modelled for CreateTransformJob and the other Create*Job operations, docs/aws-contract.md §2.4). */
 export const resourceInUse = (message: string) => new AwsError('ResourceInUse', message);
 
+/** A missing resource where the model says ResourceNotFound (the recommender's jobs, docs/aws-contract.md §2.4). */
+export const resourceNotFound = (message: string) => new AwsError('ResourceNotFound', message);
+
 export const serializationException = (message: string) => new AwsError('SerializationException', message);
 
 export const unknownOperation = (message: string) => new AwsError('UnknownOperationException', message);

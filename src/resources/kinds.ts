@@ -1,4 +1,5 @@
 import type { TransformJobRecord } from '../batch-transform/transform-job-record.js';
+import type { RecommendationJobRecord } from '../recommender/recommendation-job-record.js';
 import type { EndpointConfigRecord, EndpointRecord, ModelRecord } from '../store/records.js';
 
 /**
@@ -26,6 +27,8 @@ export interface ResourceKind<Record = unknown> {
   readonly alreadyExistsMessage?: (name: string, arn: string) => string;
   /** The error code of a taken name when it is not ValidationException (jobs answer ResourceInUse). */
   readonly alreadyExistsCode?: 'ResourceInUse';
+  /** The error code of a missing resource when it is not ValidationException (the recommender's ResourceNotFound). */
+  readonly notFoundCode?: 'ResourceNotFound';
   /** Type-level only: the record stored for this kind. */
   readonly __record?: Record;
 }
@@ -66,8 +69,25 @@ export const transformJobKind = kind<TransformJobRecord>({
   alreadyExistsCode: 'ResourceInUse',
 });
 
+/**
+ * Inference Recommender jobs (src/recommender/). The model lists
+ * ResourceNotFound for Describe/Stop/ListSteps on a missing job and
+ * ResourceInUse for a taken name (docs/aws-contract.md §2.4, §11).
+ */
+export const recommendationJobKind = kind<RecommendationJobRecord>({
+  service: 'sagemaker',
+  arnType: 'inference-recommendations-job',
+  noun: 'inference recommendations job',
+  table: 'recommendation_jobs',
+  taggable: true,
+  notFoundMessage: (name) => `Could not find the inference recommendations job with name ${name}.`,
+  notFoundCode: 'ResourceNotFound',
+  alreadyExistsMessage: (_name, arn) => `Job name must be unique within an AWS account and region, and a job with this name already exists (${arn})`,
+  alreadyExistsCode: 'ResourceInUse',
+});
+
 /** Every kind. */
-export const resourceKinds: readonly ResourceKind[] = [modelKind, endpointConfigKind, endpointKind, transformJobKind];
+export const resourceKinds: readonly ResourceKind[] = [modelKind, endpointConfigKind, endpointKind, transformJobKind, recommendationJobKind];
 
 /**
  * SageMaker ARNs carry the lower-cased name while the Name field keeps its

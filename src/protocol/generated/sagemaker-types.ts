@@ -9,6 +9,7 @@ export interface SageMakerOperations {
   AddTags: { input: AddTagsInput; output: AddTagsOutput };
   CreateEndpoint: { input: CreateEndpointInput; output: CreateEndpointOutput };
   CreateEndpointConfig: { input: CreateEndpointConfigInput; output: CreateEndpointConfigOutput };
+  CreateInferenceRecommendationsJob: { input: CreateInferenceRecommendationsJobRequest; output: CreateInferenceRecommendationsJobResponse };
   CreateModel: { input: CreateModelInput; output: CreateModelOutput };
   CreateTransformJob: { input: CreateTransformJobRequest; output: CreateTransformJobResponse };
   DeleteEndpoint: { input: DeleteEndpointInput; output: Record<string, never> };
@@ -17,13 +18,17 @@ export interface SageMakerOperations {
   DeleteTags: { input: DeleteTagsInput; output: DeleteTagsOutput };
   DescribeEndpoint: { input: DescribeEndpointInput; output: DescribeEndpointOutput };
   DescribeEndpointConfig: { input: DescribeEndpointConfigInput; output: DescribeEndpointConfigOutput };
+  DescribeInferenceRecommendationsJob: { input: DescribeInferenceRecommendationsJobRequest; output: DescribeInferenceRecommendationsJobResponse };
   DescribeModel: { input: DescribeModelInput; output: DescribeModelOutput };
   DescribeTransformJob: { input: DescribeTransformJobRequest; output: DescribeTransformJobResponse };
   ListEndpointConfigs: { input: ListEndpointConfigsInput; output: ListEndpointConfigsOutput };
   ListEndpoints: { input: ListEndpointsInput; output: ListEndpointsOutput };
+  ListInferenceRecommendationsJobSteps: { input: ListInferenceRecommendationsJobStepsRequest; output: ListInferenceRecommendationsJobStepsResponse };
+  ListInferenceRecommendationsJobs: { input: ListInferenceRecommendationsJobsRequest; output: ListInferenceRecommendationsJobsResponse };
   ListModels: { input: ListModelsInput; output: ListModelsOutput };
   ListTags: { input: ListTagsInput; output: ListTagsOutput };
   ListTransformJobs: { input: ListTransformJobsRequest; output: ListTransformJobsResponse };
+  StopInferenceRecommendationsJob: { input: StopInferenceRecommendationsJobRequest; output: Record<string, never> };
   StopTransformJob: { input: StopTransformJobRequest; output: Record<string, never> };
   UpdateEndpoint: { input: UpdateEndpointInput; output: UpdateEndpointOutput };
   UpdateEndpointWeightsAndCapacities: { input: UpdateEndpointWeightsAndCapacitiesInput; output: UpdateEndpointWeightsAndCapacitiesOutput };
@@ -150,6 +155,15 @@ export type CaptureOptionList = CaptureOption[];
 export type CaptureStatus =
   | 'Started'
   | 'Stopped';
+
+export interface CategoricalParameter {
+  Name: String64;
+  Value: CategoricalParameterRangeValues;
+}
+
+export type CategoricalParameterRangeValues = String128[];
+
+export type CategoricalParameters = CategoricalParameter[];
 
 export type ClarifyContentTemplate = string;
 
@@ -363,6 +377,21 @@ export interface CreateEndpointOutput {
   EndpointArn: EndpointArn;
 }
 
+export interface CreateInferenceRecommendationsJobRequest {
+  JobName: RecommendationJobName;
+  JobType: RecommendationJobType;
+  RoleArn: RoleArn;
+  InputConfig: RecommendationJobInputConfig;
+  JobDescription?: RecommendationJobDescription;
+  StoppingConditions?: RecommendationJobStoppingConditions;
+  OutputConfig?: RecommendationJobOutputConfig;
+  Tags?: TagList;
+}
+
+export interface CreateInferenceRecommendationsJobResponse {
+  JobArn: RecommendationJobArn;
+}
+
 export interface CreateModelInput {
   ModelName: ModelName;
   PrimaryContainer?: ContainerDefinition;
@@ -398,6 +427,8 @@ export interface CreateTransformJobRequest {
 export interface CreateTransformJobResponse {
   TransformJobArn: TransformJobArn;
 }
+
+export type CreationTime = number | string;
 
 export type CsvContentType = string;
 
@@ -506,6 +537,27 @@ export interface DescribeEndpointOutput {
   MetricsConfig?: MetricsConfig;
 }
 
+export interface DescribeInferenceRecommendationsJobRequest {
+  JobName: RecommendationJobName;
+}
+
+export interface DescribeInferenceRecommendationsJobResponse {
+  JobName: RecommendationJobName;
+  JobDescription?: RecommendationJobDescription;
+  JobType: RecommendationJobType;
+  JobArn: RecommendationJobArn;
+  RoleArn: RoleArn;
+  Status: RecommendationJobStatus;
+  CreationTime: CreationTime;
+  CompletionTime?: Timestamp;
+  LastModifiedTime: LastModifiedTime;
+  FailureReason?: FailureReason;
+  InputConfig: RecommendationJobInputConfig;
+  StoppingConditions?: RecommendationJobStoppingConditions;
+  InferenceRecommendations?: InferenceRecommendations;
+  EndpointPerformances?: EndpointPerformances;
+}
+
 export interface DescribeModelInput {
   ModelName: ModelName;
 }
@@ -599,9 +651,37 @@ export interface EndpointConfigSummary {
 
 export type EndpointConfigSummaryList = EndpointConfigSummary[];
 
+export interface EndpointInfo {
+  EndpointName?: EndpointName;
+}
+
+export interface EndpointInputConfiguration {
+  InstanceType?: ProductionVariantInstanceType;
+  ServerlessConfig?: ProductionVariantServerlessConfig;
+  InferenceSpecificationName?: InferenceSpecificationName;
+  EnvironmentParameterRanges?: EnvironmentParameterRanges;
+}
+
+export type EndpointInputConfigurations = EndpointInputConfiguration[];
+
 export type EndpointName = string;
 
 export type EndpointNameContains = string;
+
+export interface EndpointOutputConfiguration {
+  EndpointName: StringShape;
+  VariantName: StringShape;
+  InstanceType?: ProductionVariantInstanceType;
+  InitialInstanceCount?: InitialInstanceCount;
+  ServerlessConfig?: ProductionVariantServerlessConfig;
+}
+
+export interface EndpointPerformance {
+  Metrics: InferenceMetrics;
+  EndpointInfo: EndpointInfo;
+}
+
+export type EndpointPerformances = EndpointPerformance[];
 
 export type EndpointSortKey =
   | 'Name'
@@ -629,9 +709,23 @@ export interface EndpointSummary {
 
 export type EndpointSummaryList = EndpointSummary[];
 
+export type Endpoints = EndpointInfo[];
+
 export type EnvironmentKey = string;
 
 export type EnvironmentMap = Record<string, EnvironmentValue>;
+
+export interface EnvironmentParameter {
+  Key: StringShape;
+  ValueType: StringShape;
+  Value: StringShape;
+}
+
+export interface EnvironmentParameterRanges {
+  CategoricalParameterRanges?: CategoricalParameters;
+}
+
+export type EnvironmentParameters = EnvironmentParameter[];
 
 export type EnvironmentValue = string;
 
@@ -649,6 +743,12 @@ export interface ExplainerConfig {
 }
 
 export type FailureReason = string;
+
+export type FlatInvocations =
+  | 'Continue'
+  | 'Stop';
+
+export type Float = number;
 
 export type HubContentArn = string;
 
@@ -669,7 +769,54 @@ export interface InferenceHubAccessConfig {
   HubContentArn: HubContentArn;
 }
 
+export interface InferenceMetrics {
+  MaxInvocations: Integer;
+  ModelLatency: Integer;
+}
+
+export interface InferenceRecommendation {
+  RecommendationId?: StringShape;
+  Metrics?: RecommendationMetrics;
+  EndpointConfiguration: EndpointOutputConfiguration;
+  ModelConfiguration: ModelConfiguration;
+  InvocationEndTime?: InvocationEndTime;
+  InvocationStartTime?: InvocationStartTime;
+}
+
+export type InferenceRecommendations = InferenceRecommendation[];
+
+export interface InferenceRecommendationsJob {
+  JobName: RecommendationJobName;
+  JobDescription: RecommendationJobDescription;
+  JobType: RecommendationJobType;
+  JobArn: RecommendationJobArn;
+  Status: RecommendationJobStatus;
+  CreationTime: CreationTime;
+  CompletionTime?: Timestamp;
+  RoleArn: RoleArn;
+  LastModifiedTime: LastModifiedTime;
+  FailureReason?: FailureReason;
+  ModelName?: ModelName;
+  SamplePayloadUrl?: S3Uri;
+  ModelPackageVersionArn?: ModelPackageArn;
+}
+
+export interface InferenceRecommendationsJobStep {
+  StepType: RecommendationStepType;
+  JobName: RecommendationJobName;
+  Status: RecommendationJobStatus;
+  InferenceBenchmark?: RecommendationJobInferenceBenchmark;
+}
+
+export type InferenceRecommendationsJobSteps = InferenceRecommendationsJobStep[];
+
+export type InferenceRecommendationsJobs = InferenceRecommendationsJob[];
+
 export type InferenceSpecificationName = string;
+
+export type InitialInstanceCount = number;
+
+export type InitialNumberOfUsers = number;
 
 export type InitialTaskCount = number;
 
@@ -690,9 +837,17 @@ export interface InstancePoolSummary {
 
 export type InstancePoolSummaryList = InstancePoolSummary[];
 
+export type Integer = number;
+
+export type InvocationEndTime = number | string;
+
+export type InvocationStartTime = number | string;
+
 export type InvocationsMaxRetries = number;
 
 export type InvocationsTimeoutInSeconds = number;
+
+export type JobDurationInSeconds = number;
 
 export type JoinSource =
   | 'Input'
@@ -707,6 +862,8 @@ export type JsonPath = string;
 export type KmsKeyId = string;
 
 export type LabelingJobArn = string;
+
+export type LastModifiedTime = number | string;
 
 export interface ListEndpointConfigsInput {
   SortBy?: EndpointConfigSortKey;
@@ -740,6 +897,44 @@ export interface ListEndpointsOutput {
   Endpoints: EndpointSummaryList;
   NextToken?: PaginationToken;
 }
+
+export interface ListInferenceRecommendationsJobStepsRequest {
+  JobName: RecommendationJobName;
+  Status?: RecommendationJobStatus;
+  StepType?: RecommendationStepType;
+  MaxResults?: MaxResults;
+  NextToken?: NextToken;
+}
+
+export interface ListInferenceRecommendationsJobStepsResponse {
+  Steps?: InferenceRecommendationsJobSteps;
+  NextToken?: NextToken;
+}
+
+export interface ListInferenceRecommendationsJobsRequest {
+  CreationTimeAfter?: CreationTime;
+  CreationTimeBefore?: CreationTime;
+  LastModifiedTimeAfter?: LastModifiedTime;
+  LastModifiedTimeBefore?: LastModifiedTime;
+  NameContains?: NameContains;
+  StatusEquals?: RecommendationJobStatus;
+  SortBy?: ListInferenceRecommendationsJobsSortBy;
+  SortOrder?: SortOrder;
+  NextToken?: NextToken;
+  MaxResults?: MaxResults;
+  ModelNameEquals?: ModelName;
+  ModelPackageVersionArnEquals?: ModelPackageArn;
+}
+
+export interface ListInferenceRecommendationsJobsResponse {
+  InferenceRecommendationsJobs: InferenceRecommendationsJobs;
+  NextToken?: NextToken;
+}
+
+export type ListInferenceRecommendationsJobsSortBy =
+  | 'Name'
+  | 'CreationTime'
+  | 'Status';
 
 export interface ListModelsInput {
   SortBy?: ModelSortKey;
@@ -807,6 +1002,10 @@ export type MaxConcurrentInvocationsPerInstance = number;
 
 export type MaxConcurrentTransforms = number;
 
+export type MaxNumberOfTests = number;
+
+export type MaxParallelOfTests = number;
+
 export type MaxPayloadInMB = number;
 
 export type MaxResults = number;
@@ -851,13 +1050,30 @@ export type ModelCompressionType =
   | 'None'
   | 'Gzip';
 
+export interface ModelConfiguration {
+  InferenceSpecificationName?: InferenceSpecificationName;
+  EnvironmentParameters?: EnvironmentParameters;
+  CompilationJobName?: RecommendationJobCompilationJobName;
+}
+
 export interface ModelDataSource {
   S3DataSource?: S3ModelDataSource;
 }
 
+export interface ModelLatencyThreshold {
+  Percentile?: String64;
+  ValueInMilliseconds?: Integer;
+}
+
+export type ModelLatencyThresholds = ModelLatencyThreshold[];
+
 export type ModelName = string;
 
 export type ModelNameContains = string;
+
+export type ModelPackageArn = string;
+
+export type ModelSetupTime = number;
 
 export type ModelSortKey =
   | 'Name'
@@ -878,6 +1094,8 @@ export interface MultiModelConfig {
 export type NameContains = string;
 
 export type NextToken = string;
+
+export type NumberOfSteps = number;
 
 export type OrderKey =
   | 'Ascending'
@@ -910,6 +1128,14 @@ export interface PendingProductionVariantSummary {
 }
 
 export type PendingProductionVariantSummaryList = PendingProductionVariantSummary[];
+
+export interface Phase {
+  InitialNumberOfUsers?: InitialNumberOfUsers;
+  SpawnRate?: SpawnRate;
+  DurationInSeconds?: TrafficDurationInSeconds;
+}
+
+export type Phases = Phase[];
 
 export interface ProductionVariant {
   VariantName: VariantName;
@@ -1317,11 +1543,140 @@ export interface RealTimeInferenceRecommendation {
 
 export type RealTimeInferenceRecommendations = RealTimeInferenceRecommendation[];
 
+export type RecommendationFailureReason = string;
+
+export type RecommendationJobArn = string;
+
+export type RecommendationJobCompilationJobName = string;
+
+export interface RecommendationJobCompiledOutputConfig {
+  S3OutputUri?: S3Uri;
+}
+
+export interface RecommendationJobContainerConfig {
+  Domain?: StringShape;
+  Task?: StringShape;
+  Framework?: StringShape;
+  FrameworkVersion?: RecommendationJobFrameworkVersion;
+  PayloadConfig?: RecommendationJobPayloadConfig;
+  NearestModelName?: StringShape;
+  SupportedInstanceTypes?: RecommendationJobSupportedInstanceTypes;
+  SupportedEndpointType?: RecommendationJobSupportedEndpointType;
+  DataInputConfig?: RecommendationJobDataInputConfig;
+  SupportedResponseMIMETypes?: RecommendationJobSupportedResponseMIMETypes;
+}
+
+export type RecommendationJobDataInputConfig = string;
+
+export type RecommendationJobDescription = string;
+
+export type RecommendationJobFrameworkVersion = string;
+
+export interface RecommendationJobInferenceBenchmark {
+  Metrics?: RecommendationMetrics;
+  EndpointMetrics?: InferenceMetrics;
+  EndpointConfiguration?: EndpointOutputConfiguration;
+  ModelConfiguration: ModelConfiguration;
+  FailureReason?: RecommendationFailureReason;
+  InvocationEndTime?: InvocationEndTime;
+  InvocationStartTime?: InvocationStartTime;
+}
+
+export interface RecommendationJobInputConfig {
+  ModelPackageVersionArn?: ModelPackageArn;
+  ModelName?: ModelName;
+  JobDurationInSeconds?: JobDurationInSeconds;
+  TrafficPattern?: TrafficPattern;
+  ResourceLimit?: RecommendationJobResourceLimit;
+  EndpointConfigurations?: EndpointInputConfigurations;
+  VolumeKmsKeyId?: KmsKeyId;
+  ContainerConfig?: RecommendationJobContainerConfig;
+  Endpoints?: Endpoints;
+  VpcConfig?: RecommendationJobVpcConfig;
+}
+
+export type RecommendationJobName = string;
+
+export interface RecommendationJobOutputConfig {
+  KmsKeyId?: KmsKeyId;
+  CompiledOutputConfig?: RecommendationJobCompiledOutputConfig;
+}
+
+export interface RecommendationJobPayloadConfig {
+  SamplePayloadUrl?: S3Uri;
+  SupportedContentTypes?: RecommendationJobSupportedContentTypes;
+}
+
+export interface RecommendationJobResourceLimit {
+  MaxNumberOfTests?: MaxNumberOfTests;
+  MaxParallelOfTests?: MaxParallelOfTests;
+}
+
+export type RecommendationJobStatus =
+  | 'PENDING'
+  | 'IN_PROGRESS'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'STOPPING'
+  | 'STOPPED'
+  | 'DELETING'
+  | 'DELETED';
+
+export interface RecommendationJobStoppingConditions {
+  MaxInvocations?: Integer;
+  ModelLatencyThresholds?: ModelLatencyThresholds;
+  FlatInvocations?: FlatInvocations;
+}
+
+export type RecommendationJobSupportedContentType = string;
+
+export type RecommendationJobSupportedContentTypes = RecommendationJobSupportedContentType[];
+
+export type RecommendationJobSupportedEndpointType =
+  | 'RealTime'
+  | 'Serverless';
+
+export type RecommendationJobSupportedInstanceTypes = StringShape[];
+
+export type RecommendationJobSupportedResponseMIMEType = string;
+
+export type RecommendationJobSupportedResponseMIMETypes = RecommendationJobSupportedResponseMIMEType[];
+
+export type RecommendationJobType =
+  | 'Default'
+  | 'Advanced';
+
+export interface RecommendationJobVpcConfig {
+  SecurityGroupIds: RecommendationJobVpcSecurityGroupIds;
+  Subnets: RecommendationJobVpcSubnets;
+}
+
+export type RecommendationJobVpcSecurityGroupId = string;
+
+export type RecommendationJobVpcSecurityGroupIds = RecommendationJobVpcSecurityGroupId[];
+
+export type RecommendationJobVpcSubnetId = string;
+
+export type RecommendationJobVpcSubnets = RecommendationJobVpcSubnetId[];
+
+export interface RecommendationMetrics {
+  CostPerHour?: Float;
+  CostPerInference?: Float;
+  MaxInvocations?: Integer;
+  ModelLatency?: Integer;
+  CpuUtilization?: UtilizationMetric;
+  MemoryUtilization?: UtilizationMetric;
+  ModelSetupTime?: ModelSetupTime;
+}
+
 export type RecommendationStatus =
   | 'IN_PROGRESS'
   | 'COMPLETED'
   | 'FAILED'
   | 'NOT_APPLICABLE';
+
+export type RecommendationStepType =
+  | 'BENCHMARK';
 
 export type RepositoryAccessMode =
   | 'Platform'
@@ -1394,17 +1749,33 @@ export type SortOrder =
   | 'Ascending'
   | 'Descending';
 
+export type SpawnRate = number;
+
 export type SplitType =
   | 'None'
   | 'Line'
   | 'RecordIO'
   | 'TFRecord';
 
+export interface Stairs {
+  DurationInSeconds?: TrafficDurationInSeconds;
+  NumberOfSteps?: NumberOfSteps;
+  UsersPerStep?: UsersPerStep;
+}
+
+export interface StopInferenceRecommendationsJobRequest {
+  JobName: RecommendationJobName;
+}
+
 export interface StopTransformJobRequest {
   TransformJobName: TransformJobName;
 }
 
 export type StringShape = string;
+
+export type String128 = string;
+
+export type String64 = string;
 
 export type SubnetId = string;
 
@@ -1429,6 +1800,14 @@ export type TerminationWaitInSeconds = number;
 
 export type Timestamp = number | string;
 
+export type TrafficDurationInSeconds = number;
+
+export interface TrafficPattern {
+  TrafficType?: TrafficType;
+  Phases?: Phases;
+  Stairs?: Stairs;
+}
+
 export interface TrafficRoutingConfig {
   Type: TrafficRoutingConfigType;
   WaitIntervalInSeconds: WaitIntervalInSeconds;
@@ -1440,6 +1819,10 @@ export type TrafficRoutingConfigType =
   | 'ALL_AT_ONCE'
   | 'CANARY'
   | 'LINEAR';
+
+export type TrafficType =
+  | 'PHASES'
+  | 'STAIRS';
 
 export type TransformAmiVersion = string;
 
@@ -1637,6 +2020,10 @@ export interface UpdateEndpointWeightsAndCapacitiesOutput {
 }
 
 export type Url = string;
+
+export type UsersPerStep = number;
+
+export type UtilizationMetric = number;
 
 export type VariantInstanceProvisionTimeoutInSeconds = number;
 
