@@ -101,9 +101,10 @@ async function runRecommendationJob(deps: RecommendationJobDeps, ctx: JobContext
     };
     const modelConfiguration = c.environment.length ? { EnvironmentParameters: c.environment } : {};
     ctx.step(stepName, { status: 'InProgress', startTime, detail: { benchmark: { ModelConfiguration: modelConfiguration, EndpointConfiguration: endpointConfiguration } } });
-    let t: TemporaryEndpoint | undefined;
+    // Created before anything is deployed: whatever part of it exists is removed, however the benchmark ends.
+    const t: TemporaryEndpoint = { name: endpointName, setupMs: 0 };
     try {
-      t = await deployTemporary(ops, endpointName, input.ModelName!, c, signal);
+      await deployTemporary(ops, t, input.ModelName!, c, signal);
       const outcome = await benchmark(t.fleet!, deps.docker, plan, payloads, contentType, job.spec.StoppingConditions, deadline, signal, events);
       const endTime = Date.now();
       series.push({ label: candidateLabel(c), points: outcome.levels.filter((l) => l.invocations > 0).map((l) => ({ invocationsPerMinute: perMinute(l), latencyMs: meanLatencyMs(l) })) });
@@ -142,9 +143,7 @@ async function runRecommendationJob(deps: RecommendationJobDeps, ctx: JobContext
       ctx.step(stepName, { status: 'Failed', endTime: Date.now(), failureReason: reason.slice(0, 1024) });
       log.warn({ candidate: candidateLabel(c), reason }, 'benchmark failed');
     } finally {
-      if (t) {
-        await removeTemporary(ops, t);
-      }
+      await removeTemporary(ops, t);
     }
   }
   if (recommendations.length === 0) {

@@ -27,22 +27,22 @@ const VARIANT = 'AllTraffic';
  * and waits for it to serve. A candidate with environment parameters gets a
  * copy of the model with them set.
  */
-export async function deployTemporary(ops: OperationContext, name: string, modelName: string, c: Candidate, signal: AbortSignal): Promise<TemporaryEndpoint> {
-  const t: TemporaryEndpoint = { name, setupMs: 0 };
+export async function deployTemporary(ops: OperationContext, t: TemporaryEndpoint, modelName: string, c: Candidate, signal: AbortSignal): Promise<void> {
+  const { name } = t;
   let model = modelName;
   if (c.environment.length > 0) {
     const base = ops.store.models.get(ops.region, modelName)!;
     const container = base.spec.PrimaryContainer ?? base.spec.Containers?.[0];
     const env = Object.fromEntries(c.environment.map((e) => [e.Key, e.Value]));
     model = t.ownModel = name;
-    createModel({ ...base.spec, ModelName: model, PrimaryContainer: { ...container, Environment: { ...container?.Environment, ...env } }, Containers: undefined }, ops);
+    await createModel({ ...base.spec, ModelName: model, PrimaryContainer: { ...container, Environment: { ...container?.Environment, ...env } }, Containers: undefined }, ops);
   }
   const variant = c.serverless
     ? { VariantName: VARIANT, ModelName: model, ServerlessConfig: c.serverless }
     : { VariantName: VARIANT, ModelName: model, InstanceType: c.instanceType as never, InitialInstanceCount: 1 };
-  createEndpointConfig({ EndpointConfigName: name, ProductionVariants: [variant] }, ops);
+  await createEndpointConfig({ EndpointConfigName: name, ProductionVariants: [variant] }, ops);
   const started = performance.now();
-  createEndpoint({ EndpointName: name, EndpointConfigName: name }, ops);
+  await createEndpoint({ EndpointName: name, EndpointConfigName: name }, ops);
   for (;;) {
     const status = ops.store.endpoints.get(ops.region, name)?.status;
     if (status === 'InService') {
@@ -59,17 +59,16 @@ export async function deployTemporary(ops: OperationContext, name: string, model
   if (!t.fleet) {
     throw new JobFailedError(`The benchmark endpoint ${name} is InService but has no ${VARIANT} variant.`);
   }
-  return t;
 }
 
-/** Deletes the endpoint, its config and its own model, and waits until its containers are gone (bounded: 60 s). */
+/** Deletes whatever of the endpoint, its config and its own model exists, and waits until its containers are gone (bounded: 60 s). */
 export async function removeTemporary(ops: OperationContext, t: TemporaryEndpoint): Promise<void> {
   for (let i = 0; i < 1200 && ops.store.endpoints.get(ops.region, t.name)?.status === 'Creating'; i++) {
     await sleep(50);
   }
   if (ops.store.endpoints.get(ops.region, t.name)) {
     try {
-      deleteEndpoint({ EndpointName: t.name }, ops);
+      await deleteEndpoint({ EndpointName: t.name }, ops);
     } catch (err) {
       ops.log.warn({ endpoint: t.name, err: (err as Error).message }, 'could not delete a benchmark endpoint');
     }
@@ -78,9 +77,9 @@ export async function removeTemporary(ops: OperationContext, t: TemporaryEndpoin
     await sleep(50);
   }
   if (ops.store.endpointConfigs.get(ops.region, t.name)) {
-    deleteEndpointConfig({ EndpointConfigName: t.name }, ops);
+    await deleteEndpointConfig({ EndpointConfigName: t.name }, ops);
   }
   if (t.ownModel && ops.store.models.get(ops.region, t.ownModel)) {
-    deleteModel({ ModelName: t.ownModel }, ops);
+    await deleteModel({ ModelName: t.ownModel }, ops);
   }
 }
