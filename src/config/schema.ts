@@ -75,7 +75,7 @@ export const envSchema = z.object({
    * or the most one traffic phase lasts); JobDurationInSeconds still caps the job.
    */
   SME_RECOMMENDER_STEP_SECONDS: intFromEnv(1, 3600).default(60),
-  /** Jobs (batch transform) that run at once; more wait, InProgress, for a free worker. */
+  /** Jobs (batch transform, Inference Recommender) that run at once; more wait for a free worker. */
   SME_MAX_CONCURRENT_JOBS: intFromEnv(1, 64).default(2),
   /** Standard Docker variable, read here so that nothing else reads the environment. */
   DOCKER_HOST: z.string().optional(),
