@@ -101,6 +101,6 @@ describe('the resource-kind registry', () => {
     assert.equal(parseArn(arnOf(modelKind, 'eu-west-1', '123456789012', 'm'))?.kind, modelKind);
   });
   test('names the taggable kinds for messages', () => {
-    assert.equal(taggableNouns(), 'model, endpoint configuration, endpoint or transform job');
+    assert.equal(taggableNouns(), 'model, endpoint configuration, endpoint, transform job or inference recommendations job');
   });
 });
