@@ -3,6 +3,7 @@ import { benchColdStart } from './cold-start.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { benchEndpointCreation } from './endpoint-creation.js';
 import { benchMultiModel } from './multi-model.js';
+import { benchRecommenderAccuracy } from './recommender-accuracy.js';
 import { benchS3Transfer } from './s3-transfer.js';
 import { benchStreamingTtfb } from './streaming-ttfb.js';
 import { benchTransformThroughput } from './transform-throughput.js';
@@ -47,4 +48,7 @@ try {
 }
 if (wanted('creation')) {
   console.log(await benchEndpointCreation(quick ? 5 : 9));
+}
+if (wanted('recommender')) {
+  console.log(await benchRecommenderAccuracy(quick ? 5 : 10, [1, 4]), '\n');
 }
