@@ -1,5 +1,12 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { Pool } from 'undici';
+import { containerCaps } from '../src/hosting/instance-types.js';
+import { waitForPing } from '../src/hosting/readiness.js';
+import { systemClock } from '../src/shared/clock.js';
+
+const sh = promisify(execFile);
 
 /**
  * The baseline every start-up figure is compared with: a bare dockerode
@@ -42,6 +49,61 @@ export async function bareDockerStart(image: string, modelDir: string, memoryByt
     stop: async () => {
       await pool.destroy();
       await c.remove({ force: true });
+    },
+  };
+}
+
+/** A container of an image started by hand, as a benchmark's direct baseline. */
+export interface HandStarted {
+  pool: Pool;
+  /** `docker run` → the first /ping 200, in milliseconds. */
+  startMs: number;
+  /** `docker stop -t graceSeconds`; resolves with the milliseconds it took. */
+  stop(graceSeconds: number): Promise<number>;
+  /** Closes the pool and removes the container (whether or not it was stopped); never rejects. */
+  remove(): Promise<void>;
+}
+
+/**
+ * `docker run` of `image` with the caps the emulator gives `instanceType` on
+ * this machine (containerCaps, memory without swap), its port published on
+ * the loopback, then the emulator's own readiness probe on /ping (bounded:
+ * 30 s). Nothing is left running when it rejects.
+ */
+export async function startByHand(image: string, instanceType: string, opts: { env?: Record<string, string>; connections: number }): Promise<HandStarted> {
+  const caps = containerCaps(instanceType);
+  const limits = ['--memory', String(caps.memoryBytes), '--memory-swap', String(caps.memoryBytes), '--cpus', String(caps.nanoCpus / 1e9)];
+  const env = Object.entries(opts.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  const t0 = performance.now();
+  const id = (await sh('docker', ['run', '-d', '--rm', '-p', '127.0.0.1::8080', ...env, ...limits, '--label', 'sagemaker-emulator.bench=true', image, 'serve'])).stdout.trim();
+  const removeContainer = () => sh('docker', ['rm', '-f', id]).then(
+    () => undefined,
+    () => undefined,
+  );
+  let pool: Pool | undefined;
+  try {
+    const port = (await sh('docker', ['port', id, '8080/tcp'])).stdout.trim().split('\n')[0]!.split(':').pop();
+    pool = new Pool(`http://127.0.0.1:${port}`, { connections: opts.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+    await waitForPing(pool, { timeoutMs: 30_000, signal: new AbortController().signal, clock: systemClock });
+  } catch (err) {
+    await pool?.destroy().catch(() => undefined);
+    await removeContainer();
+    throw err;
+  }
+  const ready = pool;
+  const startMs = performance.now() - t0;
+  return {
+    pool: ready,
+    startMs,
+    async stop(graceSeconds) {
+      await ready.destroy().catch(() => undefined);
+      const s0 = performance.now();
+      await sh('docker', ['stop', '-t', String(graceSeconds), id]);
+      return performance.now() - s0;
+    },
+    async remove() {
+      await ready.destroy().catch(() => undefined);
+      await removeContainer();
     },
   };
 }

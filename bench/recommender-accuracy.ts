@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { CreateInferenceRecommendationsJobCommand } from '@aws-sdk/client-sagemaker';
-import { Pool } from 'undici';
 import { containerCaps } from '../src/hosting/instance-types.js';
 import { createBucket, s3Client } from '../test/helpers/async-endpoint.js';
 import { uniqueName } from '../test/helpers/emulator.js';
 import { uploadPayloads, waitForRecommendationJob } from '../test/helpers/recommender.js';
 import { createModel } from '../test/helpers/sagemaker.js';
+import { startByHand } from './docker-baseline.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { table } from './stats.js';
 
@@ -30,12 +28,10 @@ import { table } from './stats.js';
  * path (the fleet's lease and its pool to the container). One job and one
  * baseline per case and U, job first; no assertions. Target: within 15%.
  */
-const sh = promisify(execFile);
 const IMAGE = 'sagemaker-emulator/echo-model:latest';
 const INSTANCE_TYPE = 'ml.c5.large';
 const CONTENT_TYPE = 'application/json';
 const TARGET = 0.15;
-const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
 
 interface Case {
   label: string;
@@ -54,62 +50,33 @@ interface Load {
   seconds: number;
 }
 
-/** GET /ping every 10 ms until 200; bounded to 30 s. */
-async function waitForPing(pool: Pool): Promise<void> {
-  for (let i = 0; i < 3000; i++) {
-    try {
-      const res = await pool.request({ method: 'GET', path: '/ping', headersTimeout: 250, bodyTimeout: 250 });
-      await res.body.dump();
-      if (res.statusCode === 200) {
-        return;
-      }
-    } catch {
-      // not listening yet
-    }
-    await sleep(10);
-  }
-  throw new Error('the baseline container never answered /ping');
-}
-
 /** `users` loops for `seconds` against a fresh container of the image with the instance type's caps; the container is removed in any case. */
 async function directLoad(bodies: Buffer[], users: number, seconds: number): Promise<Load> {
-  const caps = containerCaps(INSTANCE_TYPE);
-  const limits = ['--memory', String(caps.memoryBytes), '--memory-swap', String(caps.memoryBytes), '--cpus', String(caps.nanoCpus / 1e9)];
-  let id: string | undefined;
+  const c = await startByHand(IMAGE, INSTANCE_TYPE, { connections: users });
   try {
-    id = (await sh('docker', ['run', '-d', '--rm', '-p', '127.0.0.1::8080', ...limits, '--label', 'sagemaker-emulator.bench=true', IMAGE, 'serve'])).stdout.trim();
-    const port = (await sh('docker', ['port', id, '8080/tcp'])).stdout.trim().split('\n')[0]!.split(':').pop();
-    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: users, pipelining: 1, keepAliveTimeout: 30_000 });
-    try {
-      await waitForPing(pool);
-      const latencies: number[] = [];
-      let next = 0;
-      const started = performance.now();
-      const deadline = started + seconds * 1000;
-      const loop = async () => {
-        while (performance.now() < deadline) {
-          const body = bodies[next++ % bodies.length]!;
-          const t0 = performance.now();
-          const headers = { 'content-type': CONTENT_TYPE, 'content-length': String(body.length) };
-          const res = await pool.request({ method: 'POST', path: '/invocations', body, headers });
-          const text = await res.body.text();
-          if (res.statusCode !== 200) {
-            throw new Error(`the baseline container answered ${res.statusCode}: ${text.slice(0, 300)}`);
-          }
-          latencies.push(performance.now() - t0);
+    const latencies: number[] = [];
+    let next = 0;
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+    const loop = async () => {
+      while (performance.now() < deadline) {
+        const body = bodies[next++ % bodies.length]!;
+        const t0 = performance.now();
+        const headers = { 'content-type': CONTENT_TYPE, 'content-length': String(body.length) };
+        const res = await c.pool.request({ method: 'POST', path: '/invocations', body, headers });
+        const text = await res.body.text();
+        if (res.statusCode !== 200) {
+          throw new Error(`the baseline container answered ${res.statusCode}: ${text.slice(0, 300)}`);
         }
-      };
-      await Promise.all(Array.from({ length: users }, loop));
-      const elapsed = (performance.now() - started) / 1000;
-      const meanMs = latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length);
-      return { perMinute: Math.floor((latencies.length / elapsed) * 60), meanMs, requests: latencies.length, seconds: elapsed };
-    } finally {
-      await pool.destroy();
-    }
+        latencies.push(performance.now() - t0);
+      }
+    };
+    await Promise.all(Array.from({ length: users }, loop));
+    const elapsed = (performance.now() - started) / 1000;
+    const meanMs = latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length);
+    return { perMinute: Math.floor((latencies.length / elapsed) * 60), meanMs, requests: latencies.length, seconds: elapsed };
   } finally {
-    if (id !== undefined) {
-      await sh('docker', ['rm', '-f', id]).catch(() => undefined);
-    }
+    await c.remove();
   }
 }
 

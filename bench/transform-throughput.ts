@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DescribeTransformJobCommand, type DescribeTransformJobCommandOutput, StopTransformJobCommand } from '@aws-sdk/client-sagemaker';
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { type BatchStrategy, batchRecords, maxPayloadBytes } from '../src/batch-transform/records/batch.js';
 import { splitRecords } from '../src/batch-transform/records/split.js';
-import { containerCaps } from '../src/hosting/instance-types.js';
 import { createBucket, s3Client } from '../test/helpers/async-endpoint.js';
 import { BATCH_IMAGE, createBatchModel, createTransformJob, putText } from '../test/helpers/transform-job.js';
+import { startByHand } from './docker-baseline.js';
 import type { EmulatorProcess } from './emulator-process.js';
 import { median, table } from './stats.js';
 
@@ -29,12 +27,10 @@ import { median, table } from './stats.js';
  * measured on the baseline's container (`docker run` CLI → /ping 200, and
  * `docker stop -t 2`, the median of 3: the baseline's and two bare ones)
  * and subtracted: what is left is listing, reading, splitting, sending,
- * joining and writing the files. An instance takes one file at a time, so its
- * requests go in rounds of at most 4 per file; the baseline's cross files. The client's view,
+ * joining and writing the files. The client's view,
  * CreateTransformJob → the end status seen by DescribeTransformJob every
  * 50 ms, is printed too. One run per mode, baseline first; no assertions.
  */
-const sh = promisify(execFile);
 const DELAY_MS = 5;
 const CONCURRENCY = 4;
 const INSTANCE_TYPE = 'ml.m5.large';
@@ -56,23 +52,6 @@ const MODES: Mode[] = [
 function fileText(file: number, lines: number): string {
   const pad = ',0.5'.repeat(PAD_COLUMNS);
   return Array.from({ length: lines }, (_, i) => `${file},${i},1${pad}\n`).join('');
-}
-
-/** GET /ping every 10 ms (as the emulator's readiness probe) until 200; bounded to 30 s. */
-async function waitForPing(pool: Pool): Promise<void> {
-  for (let i = 0; i < 3000; i++) {
-    try {
-      const res = await pool.request({ method: 'GET', path: '/ping', headersTimeout: 250, bodyTimeout: 250 });
-      await res.body.dump();
-      if (res.statusCode === 200) {
-        return;
-      }
-    } catch {
-      // not listening yet
-    }
-    await sleep(10);
-  }
-  throw new Error('the baseline container never answered /ping');
 }
 
 /** Every body POSTed to /invocations, CONCURRENCY in flight, answers read; seconds taken. */
@@ -97,32 +76,12 @@ async function sendAll(pool: Pool, bodies: Buffer[]): Promise<number> {
 
 /** A container of the image by hand: its start to /ping 200, `bodies` sent (if any), its stop; removed in any case. */
 async function byHand(bodies: Buffer[] = []): Promise<{ sendS: number; startMs: number; stopMs: number }> {
-  const caps = containerCaps(INSTANCE_TYPE);
-  const limits = ['--memory', String(caps.memoryBytes), '--memory-swap', String(caps.memoryBytes), '--cpus', String(caps.nanoCpus / 1e9)];
-  let id: string | undefined;
+  const c = await startByHand(BATCH_IMAGE, INSTANCE_TYPE, { env: { DELAY_MS: String(DELAY_MS) }, connections: CONCURRENCY });
   try {
-    const t0 = performance.now();
-    const args = ['run', '-d', '--rm', '-p', '127.0.0.1::8080', '-e', `DELAY_MS=${DELAY_MS}`, ...limits, '--label', 'sagemaker-emulator.bench=true'];
-    id = (await sh('docker', [...args, BATCH_IMAGE, 'serve'])).stdout.trim();
-    const port = (await sh('docker', ['port', id, '8080/tcp'])).stdout.trim().split('\n')[0]!.split(':').pop();
-    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONCURRENCY, pipelining: 1, keepAliveTimeout: 30_000 });
-    let sendS: number;
-    let startMs: number;
-    try {
-      await waitForPing(pool);
-      startMs = performance.now() - t0;
-      sendS = bodies.length > 0 ? await sendAll(pool, bodies) : 0;
-    } finally {
-      await pool.destroy();
-    }
-    const s0 = performance.now();
-    await sh('docker', ['stop', '-t', '2', id]);
-    id = undefined;
-    return { sendS, startMs, stopMs: performance.now() - s0 };
+    const sendS = bodies.length > 0 ? await sendAll(c.pool, bodies) : 0;
+    return { sendS, startMs: c.startMs, stopMs: await c.stop(2) };
   } finally {
-    if (id !== undefined) {
-      await sh('docker', ['rm', '-f', id]).catch(() => undefined);
-    }
+    await c.remove();
   }
 }
 
@@ -179,17 +138,15 @@ export async function benchTransformThroughput(emu: EmulatorProcess, files: numb
     const s = (v: number) => `${v.toFixed(2)} s`;
     const rate = (seconds: number) => `${Math.round(records / seconds)} rec/s`;
     const main = [['mode', 'records', 'requests', 'emulator s (job − container start/stop)', 'baseline s (direct)', 'ratio (baseline s / emulator s)', 'target']];
-    const parts = [['mode', 'Create → end seen (client)', 'TransformStart → End (job)', 'container start / stop (median of 3)', 'rounds of ≤4 (per file / across files)', 'output lines', 'ratio incl. container (baseline s / job s)']];
+    const parts = [['mode', 'Create → end seen (client)', 'TransformStart → End (job)', 'container start / stop (median of 3)', 'output lines', 'ratio incl. container (baseline s / job s)']];
     for (const [m, mode] of MODES.entries()) {
-      const perFile = texts.map((t) => batchRecords(splitRecords(Buffer.from(t), 'Line'), 'Line', mode.strategy, maxPayloadBytes(mode.maxPayloadInMB)).map((b) => b.body));
-      const bodies = perFile.flat();
+      const bodies = texts.flatMap((t) => batchRecords(splitRecords(Buffer.from(t), 'Line'), 'Line', mode.strategy, maxPayloadBytes(mode.maxPayloadInMB)).map((b) => b.body));
       const base = await byHand(bodies);
       const bare = [base, await byHand(), await byHand()];
       const [startMs, stopMs] = [median(bare.map((b) => b.startMs)), median(bare.map((b) => b.stopMs))];
       const sums = bare.map((b) => b.startMs + b.stopMs);
       const job = await transformJob(emu, s3, model, bucket, files, mode, `m${m}`);
       const transformingS = job.jobS - (startMs + stopMs) / 1000;
-      const rounds = (n: number) => Math.ceil(n / CONCURRENCY);
       const ratio = base.sendS / transformingS;
       main.push([mode.label, String(records), String(bodies.length), `${s(transformingS)} (${rate(transformingS)})`, `${s(base.sendS)} (${rate(base.sendS)})`, `${ratio.toFixed(2)}×`, `>= 0.8× ${ratio >= 0.8 ? 'met' : 'MISSED'}`]);
       const fmtMs = (v: number) => `${Math.round(v)} ms`;
@@ -198,7 +155,6 @@ export async function benchTransformThroughput(emu: EmulatorProcess, files: numb
         `${s(job.clientS)} (${rate(job.clientS)})`,
         `${s(job.jobS)} (${rate(job.jobS)})`,
         `${fmtMs(startMs)} / ${fmtMs(stopMs)} (spread ${fmtMs(Math.max(...sums) - Math.min(...sums))})`,
-        `${perFile.reduce((sum, b) => sum + rounds(b.length), 0)} / ${rounds(bodies.length)}`,
         `${job.outputLines} of ${records}`,
         `${(base.sendS / job.jobS).toFixed(2)}×`,
       ]);
