@@ -1,8 +1,9 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort } from './free-port.js';
+import { answers200, startServerProcess } from './server-process.js';
 
 /**
  * An SNS server for tests. moto's server mode (a real SNS, with SQS beside it so
@@ -10,8 +11,6 @@ import { freePort } from './free-port.js';
  * import moto; otherwise a recording server that only answers Publish.
  * SME_TEST_SNS=moto makes a missing moto an error instead of a fallback (for CI).
  */
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface RunningMoto {
   url: string;
@@ -70,61 +69,15 @@ export async function startMotoServer(): Promise<RunningMoto> {
 
 async function launchMoto(port: number): Promise<RunningMoto> {
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const moto = await startServerProcess('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    name: 'moto',
+    probeUrl: `${url}/moto-api/`,
+    ready: answers200(`${url}/moto-api/`),
+    timeoutMs: 15_000,
+    graceMs: 5000,
+    killOnTestExit: true,
   });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve();
-    }),
-  );
-  // A test process that dies without its finally (a crash, --test-force-exit) still takes moto with it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
-  const stop = async () => {
-    process.removeListener('exit', killOnExit);
-    if (!exited) {
-      child.kill('SIGTERM');
-      const ended = await Promise.race([exit.then(() => true), sleep(5000).then(() => false)]);
-      if (!ended) {
-        child.kill('SIGKILL');
-        await exit;
-      }
-    }
-  };
-
-  try {
-    // Bounded in rounds as well as time: 150 probes of at least 100 ms each.
-    const deadline = Date.now() + 15_000;
-    for (let round = 0; ; round++) {
-      if (exited) {
-        throw new Error(`moto exited (code ${exited.code}, signal ${exited.signal}) before it answered:\n${output}`);
-      }
-      const up = await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(2000) }).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (up) {
-        return { url, stop };
-      }
-      if (Date.now() > deadline || round >= 150) {
-        throw new Error(`moto did not answer at ${url}/moto-api/ within 15 s:\n${output}`);
-      }
-      await sleep(100);
-    }
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  return { url, stop: moto.stop };
 }
 
 /**

@@ -1,8 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port.js';
+import { answers200, startServerProcess } from './server-process.js';
 
 /**
  * A real Prometheus server for tests: Debian's `prometheus` binary (or
@@ -119,7 +120,7 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
 
 async function launch(dir: string, configFile: string, port: number): Promise<RunningPrometheus> {
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
+  const server = await startServerProcess(
     prometheusBinary(),
     [
       `--config.file=${configFile}`,
@@ -128,52 +129,8 @@ async function launch(dir: string, configFile: string, port: number): Promise<Ru
       '--storage.tsdb.retention.time=1h',
       '--log.level=info',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { name: 'prometheus', probeUrl: `${url}/-/ready`, ready: answers200(`${url}/-/ready`), timeoutMs: 30_000, graceMs: 10_000 },
   );
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve();
-    }),
-  );
-
-  const stop = async () => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      const killed = await Promise.race([exit.then(() => true), sleep(10_000).then(() => false)]);
-      if (!killed) {
-        child.kill('SIGKILL');
-        await exit;
-      }
-    }
-  };
-
-  // Bounded in rounds as well as time: 300 probes of at least 100 ms each.
-  const deadline = Date.now() + 30_000;
-  for (let round = 0; ; round++) {
-    if (exited) {
-      throw new Error(`prometheus exited (code ${exited.code}, signal ${exited.signal}) before it was ready:\n${output}`);
-    }
-    const ready = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) }).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ready) {
-      break;
-    }
-    if (Date.now() > deadline || round >= 300) {
-      await stop();
-      throw new Error(`prometheus was not ready at ${url}/-/ready within 30 s:\n${output}`);
-    }
-    await sleep(100);
-  }
 
   const api = async <T>(pathAndQuery: string): Promise<T> => {
     const res = await fetch(`${url}${pathAndQuery}`, { signal: AbortSignal.timeout(10_000) });
@@ -222,9 +179,9 @@ async function launch(dir: string, configFile: string, port: number): Promise<Ru
         await sleep(250);
       }
     },
-    log: () => output,
+    log: server.output,
     async stop() {
-      await stop();
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
