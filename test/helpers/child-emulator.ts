@@ -107,13 +107,7 @@ export function assertNoContainersLeft(stateDir: string, what: string): void {
  * problems found, for one assertion once everything is cleaned.
  */
 export async function cleanUpChildren(children: Iterable<ChildEmulator>, stateDirs: Iterable<string>): Promise<string[]> {
-  for (const c of children) {
-    c.destroyClients();
-    if (c.child.exitCode === null && c.child.signalCode === null) {
-      c.child.kill('SIGKILL');
-      await within('the SIGKILLed child emulator to exit', 10_000, c.exited);
-    }
-  }
+  await killRunning([...children]);
   const problems: string[] = [];
   for (const dir of stateDirs) {
     try {
@@ -124,4 +118,31 @@ export async function cleanUpChildren(children: Iterable<ChildEmulator>, stateDi
     removeStateDir(dir);
   }
   return problems;
+}
+
+/** SIGKILLs each child still running and waits for it to exit (bounded), removing it from `running` when given: a test's finally. */
+export async function killRunning(children: (ChildEmulator | undefined)[], running?: Set<ChildEmulator>): Promise<void> {
+  for (const c of children) {
+    if (c && c.child.exitCode === null && c.child.signalCode === null) {
+      c.destroyClients();
+      c.child.kill('SIGKILL');
+      await within('the SIGKILLed child emulator to exit', 10_000, c.exited);
+      running?.delete(c);
+    }
+  }
+}
+
+/** SIGTERM: the child must remove its containers and exit 0 (bounded: 60 s). */
+export async function stopChildGracefully(c: ChildEmulator, stateDir: string, running: Set<ChildEmulator>): Promise<void> {
+  c.destroyClients();
+  c.child.kill('SIGTERM');
+  assert.deepEqual(await within('the emulator to exit on SIGTERM', 60_000, c.exited), { code: 0, signal: null }, c.output());
+  running.delete(c);
+  assertNoContainersLeft(stateDir, 'after SIGTERM');
+}
+
+/** A test's failure with the last lines each child emulator wrote, for the report. */
+export function withChildLogs(err: unknown, children: (ChildEmulator | undefined)[]): Error {
+  const logs = children.map((c) => c?.output().slice(-4000) ?? '').join('\n--- restarted ---\n');
+  return new Error(`${(err as Error).message}\n--- child logs ---\n${logs}`, { cause: err });
 }

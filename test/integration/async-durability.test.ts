@@ -18,7 +18,7 @@ import { createAsyncEndpoint, createBucket, readObject, s3Client, waitForObject 
 import { managedContainers, requireDocker } from '../helpers/docker.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { sample, scrape } from '../helpers/metrics.js';
-import { assertNoContainersLeft, type ChildEmulator, cleanUpChildren, startChild } from '../helpers/child-emulator.js';
+import { type ChildEmulator, cleanUpChildren, killRunning, startChild, stopChildGracefully, withChildLogs } from '../helpers/child-emulator.js';
 
 /**
  * The async queue is durable (docs/aws-contract.md §8.3): requests accepted
@@ -134,23 +134,11 @@ describe('async inference durability: SIGKILL, restart, scale to zero', { timeou
       assert.equal(sample(metrics2, 'sagemaker_has_backlog_without_capacity', { endpoint_name: endpoint }), 0);
 
       // SIGTERM: the restarted emulator removes its containers before it exits 0.
-      restored.destroyClients();
-      restored.child.kill('SIGTERM');
-      assert.deepEqual(await within('the restarted emulator to exit on SIGTERM', 60_000, restored.exited), { code: 0, signal: null }, restored.output());
-      children.delete(restored);
-      assertNoContainersLeft(stateDir, 'after SIGTERM of the restarted emulator');
+      await stopChildGracefully(restored, stateDir, children);
     } catch (err) {
-      const logs = [first.output(), second?.output() ?? ''].map((o) => o.slice(-4000)).join('\n--- restarted ---\n');
-      throw new Error(`${(err as Error).message}\n--- child logs ---\n${logs}`, { cause: err });
+      throw withChildLogs(err, [first, second]);
     } finally {
-      for (const c of [first, second]) {
-        if (c && c.child.exitCode === null && c.child.signalCode === null) {
-          c.destroyClients();
-          c.child.kill('SIGKILL');
-          await within('a child emulator to exit', 10_000, c.exited);
-          children.delete(c);
-        }
-      }
+      await killRunning([first, second], children);
     }
   });
 
@@ -198,23 +186,11 @@ describe('async inference durability: SIGKILL, restart, scale to zero', { timeou
       const processed = sample(await scrape(restored.url), 'sagemaker_async_invocations_processed_total', { endpoint_name: endpoint, variant_name: 'AllTraffic' });
       assert.equal(processed, 4, 'requests 1 (interrupted) to 4 ran after the restart, request 0 did not run again');
 
-      restored.destroyClients();
-      restored.child.kill('SIGTERM');
-      assert.deepEqual(await within('the restarted emulator to exit on SIGTERM', 60_000, restored.exited), { code: 0, signal: null }, restored.output());
-      children.delete(restored);
-      assertNoContainersLeft(stateDir, 'after SIGTERM of the restarted emulator');
+      await stopChildGracefully(restored, stateDir, children);
     } catch (err) {
-      const logs = [first.output(), second?.output() ?? ''].map((o) => o.slice(-4000)).join('\n--- restarted ---\n');
-      throw new Error(`${(err as Error).message}\n--- child logs ---\n${logs}`, { cause: err });
+      throw withChildLogs(err, [first, second]);
     } finally {
-      for (const c of [first, second]) {
-        if (c && c.child.exitCode === null && c.child.signalCode === null) {
-          c.destroyClients();
-          c.child.kill('SIGKILL');
-          await within('a child emulator to exit', 10_000, c.exited);
-          children.delete(c);
-        }
-      }
+      await killRunning([first, second], children);
     }
   });
 

@@ -25,7 +25,7 @@ import { dockerInspect, ECHO_IMAGE, managedContainers, requireDocker } from '../
 import { makeModelTarball, startTestEmulator, type TestEmulator, uniqueName } from '../helpers/emulator.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
 import { TIMEOUT, within } from '../helpers/bounded.js';
-import { type ChildEmulator, cleanUpChildren, startChild } from '../helpers/child-emulator.js';
+import { type ChildEmulator, cleanUpChildren, startChild, stopChildGracefully } from '../helpers/child-emulator.js';
 
 /**
  * State survives the gateway: a clean restart brings endpoints back, a killed
@@ -318,11 +318,7 @@ describe('persistence and clean-up across gateway restarts', { timeout: TIMEOUT.
     await invoke(gw.runtime, endpoint, { hello: 1 });
     assert.equal(managedContainers(stateDir).length, 1);
 
-    gw.destroyClients();
-    gw.child.kill('SIGTERM');
-    const exit = await within('the child emulator to exit on SIGTERM', 60_000, gw.exited);
-    assert.deepEqual(exit, { code: 0, signal: null }, `the child's output:\n${gw.output()}`);
-    assert.deepEqual(managedContainers(stateDir), [], 'containers left after a graceful shutdown');
+    await stopChildGracefully(gw, stateDir, children);
     assert.match(gw.output(), /shutting down: removing model containers/);
     assert.match(gw.output(), /"msg":"stopped"/);
   });
