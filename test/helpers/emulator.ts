@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { type RunningEmulator, startEmulator } from '../../src/server.js';
+import { managedContainers } from './docker.js';
 
 export interface TestEmulator {
   emulator: RunningEmulator;
@@ -56,6 +58,13 @@ export async function startTestEmulator(
 
 export function removeStateDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** A suite's after(): stops the emulator, checks that it left no container behind, and removes its state directory. */
+export async function stopAndClean(t: TestEmulator): Promise<void> {
+  await t.stop();
+  assert.deepEqual(managedContainers(t.stateDir), [], 'containers left behind');
+  removeStateDir(t.stateDir);
 }
 
 /** A model.tar.gz holding model.json with the given version: the echo model answers with it. */

@@ -12,8 +12,8 @@ import {
   DescribeModelCommand,
   waitUntilEndpointInService,
 } from '@aws-sdk/client-sagemaker';
-import { ECHO_IMAGE, managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, removeStateDir, startTestEmulator, uniqueName } from '../helpers/emulator.js';
+import { ECHO_IMAGE, requireDocker } from '../helpers/docker.js';
+import { type TestEmulator, startTestEmulator, uniqueName, stopAndClean } from '../helpers/emulator.js';
 import { createEndpoint, createModel } from '../helpers/sagemaker.js';
 import { TIMEOUT } from '../helpers/bounded.js';
 
@@ -38,9 +38,7 @@ describe('control-plane errors, as the real service gives them', { timeout: TIME
     t = await startTestEmulator({ SME_STARTUP_TIMEOUT_SECONDS: '3' });
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
   });
 
   test('missing resources are ValidationException "Could not find …" with the ARN', { timeout: TIMEOUT.test }, async () => {

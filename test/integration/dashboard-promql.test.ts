@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
-import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
+import { requireDocker } from '../helpers/docker.js';
+import { type TestEmulator, startTestEmulator, stopAndClean } from '../helpers/emulator.js';
 import { type PromQueryResponse, type RunningPrometheus, requirePrometheus, startPrometheus } from '../helpers/prometheus.js';
 import { createEndpoint, createServerlessEndpoint } from '../helpers/sagemaker.js';
 import { TIMEOUT } from '../helpers/bounded.js';
@@ -127,9 +127,7 @@ describe('Grafana dashboard (deploy/grafana/dashboards/sagemaker-emulator.json)'
     after(async () => {
       await prom?.stop();
       if (t) {
-        await t.stop();
-        assert.deepEqual(managedContainers(t.stateDir), [], 'no model container is left behind');
-        removeStateDir(t.stateDir);
+        await stopAndClean(t);
       }
     });
 

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { DeleteEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { dockerInspect, managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
+import { type TestEmulator, startTestEmulator, stopAndClean } from '../helpers/emulator.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
 import { TIMEOUT } from '../helpers/bounded.js';
 
@@ -20,9 +20,7 @@ describe('SME_DOCKER_NETWORK', { timeout: TIMEOUT.suite }, () => {
     t = await startTestEmulator({ SME_DOCKER_NETWORK: network });
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
     execFileSync('docker', ['network', 'rm', network], { stdio: 'ignore', timeout: 30_000 });
   });
 

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { DeleteEndpointCommand, DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, type InvokeEndpointCommandOutput } from '@aws-sdk/client-sagemaker-runtime';
 import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
+import { type TestEmulator, startTestEmulator, stopAndClean } from '../helpers/emulator.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
 import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
 
@@ -37,9 +37,7 @@ describe('InvokeEndpoint errors, as the real runtime gives them', { timeout: TIM
     ({ endpoint } = await createEndpoint(t.sm));
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
   });
 
   test('unknown endpoint → ValidationError 400', { timeout: TIMEOUT.test }, async () => {

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { ECHO_IMAGE, dockerInspect, managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, makeModelTarball, removeStateDir, startTestEmulator, uniqueName } from '../helpers/emulator.js';
+import { type TestEmulator, makeModelTarball, startTestEmulator, uniqueName, stopAndClean } from '../helpers/emulator.js';
 import { createEndpoint, createModel } from '../helpers/sagemaker.js';
 import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
 
@@ -34,9 +34,7 @@ describe('endpoint lifecycle with the AWS SDK for JavaScript v3', { timeout: TIM
     t = await startTestEmulator();
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), [], 'no container may be left behind');
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
   });
 
   test('create → InService → invoke → delete, with describe output as the service model shapes it', { timeout: TIMEOUT.test }, async () => {

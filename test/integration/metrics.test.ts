@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { DeleteEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { serverlessPricePerSecond } from '../../src/hosting/pricing.js';
-import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
+import { requireDocker } from '../helpers/docker.js';
+import { type TestEmulator, startTestEmulator, stopAndClean } from '../helpers/emulator.js';
 import { sample, scrape } from '../helpers/metrics.js';
 import { createEndpoint, createServerlessEndpoint } from '../helpers/sagemaker.js';
 import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
@@ -17,9 +17,7 @@ describe('Prometheus metrics mirror CloudWatch', { timeout: TIMEOUT.suite }, () 
     t = await startTestEmulator({ SME_METRICS_SAMPLE_SECONDS: '1' }, undefined, { logLines });
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
   });
 
   const invoke = (endpoint: string, body: unknown) =>

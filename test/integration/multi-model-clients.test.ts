@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { DeleteEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { createBucket, s3Client } from '../helpers/async-endpoint.js';
 import { TIMEOUT } from '../helpers/bounded.js';
-import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { removeStateDir, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { requireDocker } from '../helpers/docker.js';
+import { startTestEmulator, type TestEmulator, stopAndClean } from '../helpers/emulator.js';
 import { clientEnv, PYTHON_DIR, run } from '../helpers/external-clients.js';
 import { MULTI_MODEL_IMAGE, createMultiModelEndpoint, uploadModels } from '../helpers/multi-model.js';
 
@@ -48,9 +48,7 @@ describe('multi-model endpoints: boto3 and the AWS CLI', { timeout: TIMEOUT.suit
     });
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
     rmSync(scratch, { recursive: true, force: true });
   });
 

@@ -10,7 +10,7 @@ import { createBucket, s3Client } from '../helpers/async-endpoint.js';
 import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
 import { rejection } from '../helpers/rejection.js';
 import { dockerInspect, managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, removeStateDir, startTestEmulator, uniqueName } from '../helpers/emulator.js';
+import { type TestEmulator, startTestEmulator, uniqueName, stopAndClean } from '../helpers/emulator.js';
 import { sample, scrape } from '../helpers/metrics.js';
 import { MULTI_MODEL_IMAGE, createMultiModelEndpoint, invokeModel, uploadModels, writeModelTarballs } from '../helpers/multi-model.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
@@ -27,9 +27,7 @@ describe('multi-model endpoints', { timeout: TIMEOUT.suite }, () => {
     t = await startTestEmulator({}, undefined, { logLines });
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
   });
   const labels = (endpoint: string) => ({ endpoint_name: endpoint, variant_name: 'AllTraffic' });
   const logsOf = (endpoint: string, msg: string) => logLines.filter((l) => l.endpoint === endpoint && l.msg === msg);
@@ -232,9 +230,7 @@ describe('multi-model endpoints at their limits', { timeout: TIMEOUT.suite }, ()
     t = await startTestEmulator({ SME_MME_LOAD_WAIT_SECONDS: '1', SME_MME_DISK_LIMIT_MB: '1' }, undefined, { logLines });
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
   });
 
   test('a load longer than the wait answers ModelNotReadyException, and the load goes on', { timeout: TIMEOUT.test }, async () => {
@@ -299,9 +295,7 @@ describe('a multi-model endpoint across a restart', { timeout: TIMEOUT.suite }, 
   });
   after(async () => {
     if (t) {
-      await t.stop();
-      assert.deepEqual(managedContainers(t.stateDir), []);
-      removeStateDir(t.stateDir);
+      await stopAndClean(t);
     }
   });
 

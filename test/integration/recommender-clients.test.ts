@@ -5,8 +5,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createBucket, s3Client } from '../helpers/async-endpoint.js';
 import { TIMEOUT } from '../helpers/bounded.js';
-import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
+import { requireDocker } from '../helpers/docker.js';
+import { type TestEmulator, startTestEmulator, stopAndClean } from '../helpers/emulator.js';
 import { PYTHON_DIR, clientEnv, run } from '../helpers/external-clients.js';
 import { uploadPayloads } from '../helpers/recommender.js';
 import { createModel } from '../helpers/sagemaker.js';
@@ -42,9 +42,7 @@ describe('Inference Recommender: boto3', { timeout: TIMEOUT.suite }, () => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'sme-rec-clients-'));
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
     rmSync(scratch, { recursive: true, force: true });
   });
 

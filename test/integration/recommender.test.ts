@@ -14,7 +14,7 @@ import {
 import { createBucket, s3Client } from '../helpers/async-endpoint.js';
 import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
 import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, removeStateDir, startTestEmulator, uniqueName } from '../helpers/emulator.js';
+import { type TestEmulator, removeStateDir, startTestEmulator, uniqueName, stopAndClean } from '../helpers/emulator.js';
 import { sample, scrape } from '../helpers/metrics.js';
 import { uploadPayloads, waitForRecommendationJob } from '../helpers/recommender.js';
 import { rejection } from '../helpers/rejection.js';
@@ -46,9 +46,7 @@ describe('Inference Recommender jobs', { timeout: TIMEOUT.suite }, () => {
     model = await createModel(t.sm);
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
   });
   const job = (more: Partial<CreateInferenceRecommendationsJobCommandInput> & { JobType: 'Default' | 'Advanced' }): CreateInferenceRecommendationsJobCommandInput => ({
     JobName: uniqueName('rec'),

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { AddTagsCommand, ListEndpointConfigsCommand, ListEndpointsCommand, ListModelsCommand, ListTagsCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { removeStateDir, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { startTestEmulator, type TestEmulator, stopAndClean } from '../helpers/emulator.js';
 import { createEndpoint, createServerlessEndpoint } from '../helpers/sagemaker.js';
 
 const post = (url: string, path: string, method = 'POST') => fetch(`${url}${path}`, { method, signal: AbortSignal.timeout(60_000) });
@@ -15,9 +15,7 @@ describe('POST /_emulator/reset', { timeout: 240_000 }, () => {
     t = await startTestEmulator();
   });
   after(async () => {
-    await t.stop();
-    removeStateDir(t.stateDir);
-    assert.deepEqual(managedContainers(t.stateDir), [], 'no container left behind');
+    await stopAndClean(t);
   });
 
   const counts = async () => ({

@@ -7,7 +7,7 @@ import { DeleteEndpointCommand, DescribeEndpointCommand } from '@aws-sdk/client-
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, credentials, makeModelTarball, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
+import { type TestEmulator, credentials, makeModelTarball, removeStateDir, startTestEmulator, stopAndClean } from '../helpers/emulator.js';
 import { createEndpoint } from '../helpers/sagemaker.js';
 import { TIMEOUT } from '../helpers/bounded.js';
 
@@ -78,9 +78,7 @@ describe('s3:// ModelDataUrl from the embedded S3', { timeout: TIMEOUT.suite }, 
     t = await startTestEmulator();
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
   });
 
   test('a tarball put with the S3 SDK is deployed and served', { timeout: TIMEOUT.test }, async () => {

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { DeleteEndpointCommand, DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { dockerInspect, managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, removeStateDir, startTestEmulator } from '../helpers/emulator.js';
+import { type TestEmulator, startTestEmulator, stopAndClean } from '../helpers/emulator.js';
 import { createServerlessEndpoint } from '../helpers/sagemaker.js';
 import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
 
@@ -20,9 +20,7 @@ describe('serverless endpoints', { timeout: TIMEOUT.suite }, () => {
     t = await startTestEmulator({ SME_STARTUP_TIMEOUT_SECONDS: '3' });
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
   });
 
   const invoke = (endpoint: string, body: unknown) =>

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
-import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, removeStateDir, startTestEmulator, uniqueName } from '../helpers/emulator.js';
+import { requireDocker } from '../helpers/docker.js';
+import { type TestEmulator, startTestEmulator, uniqueName, stopAndClean } from '../helpers/emulator.js';
 import { PYTHON_DIR, clientEnv, run } from '../helpers/external-clients.js';
 import { BATCH_IMAGE } from '../helpers/transform-job.js';
 
@@ -32,9 +32,7 @@ describe('batch transform: boto3 and the AWS CLI', { timeout: TIMEOUT.suite }, (
     env = clientEnv(t.url, scratch);
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
     rmSync(scratch, { recursive: true, force: true });
   });
 

@@ -11,7 +11,7 @@ import { createBucket, readObject, s3Client } from '../helpers/async-endpoint.js
 import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
 import { rejection } from '../helpers/rejection.js';
 import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, removeStateDir, startTestEmulator, uniqueName } from '../helpers/emulator.js';
+import { type TestEmulator, removeStateDir, startTestEmulator, uniqueName, stopAndClean } from '../helpers/emulator.js';
 import { sample, scrape } from '../helpers/metrics.js';
 import { BATCH_IMAGE, createBatchModel, createTransformJob, csvRows, putText, waitForJobEnd } from '../helpers/transform-job.js';
 
@@ -37,9 +37,7 @@ describe('batch transform jobs', { timeout: TIMEOUT.suite }, () => {
     await putText(s3, bucket, 'gz/part-0.csv', csvRows(7, 50).join('\n') + '\n', true);
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
   });
   const requestsOf = (job: string) =>
     logLines.filter((l) => l.job === job && l.msg === 'transformed input file').reduce((n, l) => n + Number(l.requests), 0);

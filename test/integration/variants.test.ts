@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { managedContainers, requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, makeModelTarball, removeStateDir, startTestEmulator, uniqueName } from '../helpers/emulator.js';
+import { type TestEmulator, makeModelTarball, startTestEmulator, uniqueName, stopAndClean } from '../helpers/emulator.js';
 import { type LoopResult, TIMEOUT, backgroundLoop } from '../helpers/bounded.js';
 import { outputProblems, rawCall } from '../helpers/output-shape.js';
 import { createModel } from '../helpers/sagemaker.js';
@@ -35,9 +35,7 @@ describe('production variants, updates and rollbacks', { timeout: TIMEOUT.suite 
     modelV2 = await createModel(t.sm, { modelDataUrl: makeModelTarball('v2') });
   });
   after(async () => {
-    await t.stop();
-    assert.deepEqual(managedContainers(t.stateDir), []);
-    removeStateDir(t.stateDir);
+    await stopAndClean(t);
   });
 
   async function config(variants: ProductionVariant[]): Promise<string> {
