@@ -67,13 +67,12 @@ export async function transformFile(deps: FileTransformDeps, file: InputFile, in
       batches.map((b) =>
         slots(async () => {
           abort.signal.throwIfAborted();
+          const which = b.count === 1 ? `record ${b.first + 1}` : `records ${b.first + 1}–${b.first + b.count}`;
           try {
-            return await invoke(deps, instance, b, abort.signal);
+            return await invoke(deps, instance, b, `${source} (${which})`, abort.signal);
           } catch (err) {
-            deps.counted(b.count, true);
             abort.abort(err);
-            const which = b.count === 1 ? `record ${b.first + 1}` : `records ${b.first + 1}–${b.first + b.count}`;
-            throw err instanceof JobFailedError ? new JobFailedError(err.message.replace('{source}', `${source} (${which})`)) : err;
+            throw err;
           }
         }),
       ),
@@ -103,8 +102,13 @@ export async function transformFile(deps: FileTransformDeps, file: InputFile, in
   }
 }
 
-/** One request to the container, retried InvocationsMaxRetries times; the answer's body on a 2xx. */
-async function invoke(deps: FileTransformDeps, instance: ModelInstance, batch: Batch, signal: AbortSignal): Promise<Buffer> {
+/**
+ * One request to the container, retried InvocationsMaxRetries times; the
+ * answer's body on a 2xx. Its records are counted as sent, or as failed once
+ * the retries are spent (a request cut short by the job's end is neither).
+ * `where` names the file and records for the FailureReason.
+ */
+async function invoke(deps: FileTransformDeps, instance: ModelInstance, batch: Batch, where: string, signal: AbortSignal): Promise<Buffer> {
   const { spec, settings } = deps;
   const headers: Record<string, string> = { 'content-length': String(batch.body.length) };
   if (spec.TransformInput.ContentType) {
@@ -136,7 +140,8 @@ async function invoke(deps: FileTransformDeps, instance: ModelInstance, batch: B
     }
     deps.log.warn({ attempt: attempt + 1, of: settings.maxRetries + 1, problem }, 'transform request failed');
   }
-  throw new JobFailedError(`ClientError: {source}: ${problem} (after ${settings.maxRetries + 1} attempts). See the job's logs for more information.`);
+  deps.counted(batch.count, true);
+  throw new JobFailedError(`ClientError: ${where}: ${problem} (after ${settings.maxRetries + 1} attempts). See the job's logs for more information.`);
 }
 
 function fail(uri: string) {
