@@ -18,7 +18,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { parseS3Url } from '../storage/object-store.js';
 import type { Store } from '../store/store.js';
 import { benchmark } from './benchmark.js';
-import { type Candidate, advancedCandidates, candidateLabel, defaultCandidates } from './candidates.js';
+import { advancedCandidates, candidateLabel, defaultCandidates } from './candidates.js';
 import { costPerInferenceSvg, latencyThroughputSvg, type Series } from './charts.js';
 import { meanLatencyMs, perMinute } from './load-level.js';
 import { defaultPlan, trafficPlan } from './load-plan.js';
@@ -164,14 +164,15 @@ async function writeCharts(deps: RecommendationJobDeps, ctx: JobContext<Recommen
     'latency-vs-throughput.svg': latencyThroughputSvg(job.name, series),
     'cost-per-inference.svg': costPerInferenceSvg(job.name, recs.map((r) => ({ label: label(r), costPerInference: r.Metrics!.CostPerInference! }))),
   };
-  const s3 = job.spec.OutputConfig?.CompiledOutputConfig?.S3OutputUri;
+  const s3Uri = job.spec.OutputConfig?.CompiledOutputConfig?.S3OutputUri;
+  // `s3://b/p` and `s3://b/p/` both mean the folder p/: the charts go to p/<job>/.
+  const s3 = s3Uri ? parseS3Url(`${s3Uri.replace(/\/?$/, '/')}${job.name}`) : undefined;
   const where: string[] = [];
   try {
-    if (s3 && parseS3Url(`${s3.replace(/\/?$/, '/')}x`)) {
-      const { bucket, key } = parseS3Url(`${s3.replace(/\/?$/, '/')}x`)!;
+    if (s3) {
       for (const [name, svg] of Object.entries(files)) {
-        await deps.objects.put(bucket, `${key.slice(0, -1)}${job.name}/${name}`, Buffer.from(svg), 'image/svg+xml');
-        where.push(`s3://${bucket}/${key.slice(0, -1)}${job.name}/${name}`);
+        await deps.objects.put(s3.bucket, `${s3.key}/${name}`, Buffer.from(svg), 'image/svg+xml');
+        where.push(`s3://${s3.bucket}/${s3.key}/${name}`);
       }
     } else {
       const dir = path.join(deps.config.stateDir, 'recommender', ctx.region, job.name.toLowerCase());
@@ -188,4 +189,3 @@ async function writeCharts(deps: RecommendationJobDeps, ctx: JobContext<Recommen
   }
 }
 
-export type { Candidate };
