@@ -18,6 +18,12 @@ export interface WireService {
   model: string;
   /** The operations the emulator serves; only shapes they reach are generated. */
   operations: readonly string[];
+  /**
+   * Also keep the output shapes in <service>-shapes.json: a service served in a
+   * protocol other than AWS JSON (CloudWatch's CBOR and query) needs them to
+   * write timestamps and lists as that protocol does.
+   */
+  outputShapes?: boolean;
 }
 
 /** The SageMaker control-plane operations the emulator implements. */
@@ -50,8 +56,54 @@ export const SAGEMAKER_OPERATIONS: readonly string[] = [
   'StopInferenceRecommendationsJob',
 ];
 
+/** Application Auto Scaling: every operation of the API (src/autoscaling/). */
+export const AUTOSCALING_OPERATIONS: readonly string[] = [
+  'RegisterScalableTarget',
+  'DeregisterScalableTarget',
+  'DescribeScalableTargets',
+  'PutScalingPolicy',
+  'DeleteScalingPolicy',
+  'DescribeScalingPolicies',
+  'DescribeScalingActivities',
+  'PutScheduledAction',
+  'DeleteScheduledAction',
+  'DescribeScheduledActions',
+  'TagResource',
+  'UntagResource',
+  'ListTagsForResource',
+];
+
+/** CloudWatch: the read side over the emulator's metrics, metric alarms, and PutMetricData for custom metrics (src/cloudwatch/). */
+export const CLOUDWATCH_OPERATIONS: readonly string[] = [
+  'GetMetricData',
+  'GetMetricStatistics',
+  'ListMetrics',
+  'PutMetricData',
+  'PutMetricAlarm',
+  'DescribeAlarms',
+  'DescribeAlarmsForMetric',
+  'DeleteAlarms',
+  'SetAlarmState',
+  'EnableAlarmActions',
+  'DisableAlarmActions',
+  'TagResource',
+  'UntagResource',
+  'ListTagsForResource',
+];
+
 export const WIRE_SERVICES: readonly WireService[] = [
   { service: 'sagemaker', model: 'aws-models/sagemaker/2017-07-24/service-2.json', operations: SAGEMAKER_OPERATIONS },
+  {
+    service: 'application-autoscaling',
+    model: 'aws-models/application-autoscaling/2016-02-06/service-2.json',
+    operations: AUTOSCALING_OPERATIONS,
+  },
+  {
+    service: 'cloudwatch',
+    model: 'aws-models/cloudwatch/2010-08-01/service-2.json',
+    operations: CLOUDWATCH_OPERATIONS,
+    outputShapes: true,
+  },
 ];
 
 export const GENERATED_DIR = 'src/protocol/generated';

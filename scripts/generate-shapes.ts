@@ -75,9 +75,23 @@ export function buildShapes(model: unknown, entry: WireService = SAGEMAKER): Gen
     if (!input) {throw new Error(`generate-shapes: operation ${op} has no input shape`);}
     operations[op] = input;
   }
+  const outputs: Record<string, string> = {};
+  if (entry.outputShapes) {
+    for (const op of entry.operations) {
+      const output = operationShape(m, op, 'output');
+      if (output) {outputs[op] = output;}
+    }
+  }
   const shapes: Record<string, ShapeModel> = {};
-  for (const name of reachableShapes(m, Object.values(operations))) {shapes[name] = stripShape(name, m.shapes[name]!);}
-  return { _generated: shapesHeader(entry.service, m.metadata.apiVersion), operations, shapes };
+  for (const name of reachableShapes(m, [...Object.values(operations), ...Object.values(outputs)])) {
+    shapes[name] = stripShape(name, m.shapes[name]!);
+  }
+  return {
+    _generated: shapesHeader(entry.service, m.metadata.apiVersion),
+    operations,
+    ...(entry.outputShapes ? { outputs } : {}),
+    shapes,
+  };
 }
 
 /** The exact text of the generated file for a parsed model. */

@@ -42,6 +42,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     mmeLoadWaitMs: e.SME_MME_LOAD_WAIT_SECONDS * 1000,
     maxConcurrentJobs: e.SME_MAX_CONCURRENT_JOBS,
     recommenderStepSeconds: e.SME_RECOMMENDER_STEP_SECONDS,
+    metricPeriodSeconds: e.SME_METRIC_PERIOD_SECONDS,
     mmeDiskLimitBytes: e.SME_MME_DISK_LIMIT_MB === undefined ? undefined : e.SME_MME_DISK_LIMIT_MB * 1024 * 1024,
     dockerHost: e.DOCKER_HOST,
   };

@@ -75,6 +75,12 @@ export const envSchema = z.object({
    * or the most one traffic phase lasts); JobDurationInSeconds still caps the job.
    */
   SME_RECOMMENDER_STEP_SECONDS: intFromEnv(1, 3600).default(60),
+  /**
+   * The period of emulated CloudWatch datapoints (GetMetricStatistics,
+   * GetMetricData, alarms) and of the alarms behind target-tracking policies.
+   * 60 on AWS; 1 makes a whole scaling loop take seconds in tests.
+   */
+  SME_METRIC_PERIOD_SECONDS: intFromEnv(1, 3600).default(60),
   /** Jobs (batch transform, Inference Recommender) that run at once; more wait for a free worker. */
   SME_MAX_CONCURRENT_JOBS: intFromEnv(1, 64).default(2),
   /** Standard Docker variable, read here so that nothing else reads the environment. */
@@ -104,6 +110,8 @@ export interface Config {
   mmeLoadWaitMs: number;
   maxConcurrentJobs: number;
   recommenderStepSeconds: number;
+  /** SME_METRIC_PERIOD_SECONDS: CloudWatch datapoints and target-tracking alarms. */
+  metricPeriodSeconds: number;
   /** Undefined: each variant's VolumeSizeInGB (30 GB when unset). */
   mmeDiskLimitBytes: number | undefined;
   dockerHost: string | undefined;

@@ -47,6 +47,8 @@ export interface GeneratedShapes {
   _generated: string;
   /** operation name -> input shape name */
   operations: Record<string, string>;
+  /** operation name -> output shape name, for services served in protocols that need it (generate-services.ts). */
+  outputs?: Record<string, string>;
   shapes: Record<string, ShapeModel>;
 }
 
