@@ -92,20 +92,25 @@ export class AsyncInference {
     const byEndpoint = new Map<string, AsyncBacklogSnapshot>();
     for (const { region, doc } of this.deps.store.endpoints.all()) {
       if (doc.config.spec.AsyncInferenceConfig) {
-        byEndpoint.set(keyOf(region, doc.name), { endpoint: doc.name, size: 0, oldestAgeSeconds: 0, withoutCapacity: false });
+        byEndpoint.set(keyOf(region, doc.name), { endpoint: doc.name, size: 0, oldestAgeSeconds: 0, withoutCapacity: false, instances: this.instances(region, doc.name) });
       }
     }
     for (const b of this.deps.queue.backlog()) {
-      const deployment = this.deps.hosting.get(b.region, b.endpoint);
-      const instances = [...(deployment?.fleets.values() ?? [])].reduce((n, f) => n + f.instanceCount(), 0);
+      const instances = this.instances(b.region, b.endpoint);
       byEndpoint.set(keyOf(b.region, b.endpoint), {
         endpoint: b.endpoint,
         size: b.size,
         oldestAgeSeconds: Math.max(0, (now - b.oldestReceivedAt) / 1000),
         withoutCapacity: b.size > 0 && instances === 0,
+        instances,
       });
     }
     return [...byEndpoint.values()];
+  }
+
+  private instances(region: string, endpoint: string): number {
+    const deployment = this.deps.hosting.get(region, endpoint);
+    return [...(deployment?.fleets.values() ?? [])].reduce((n, f) => n + f.instanceCount(), 0);
   }
 
   /** DeleteEndpoint: the endpoint's worker stops and its requests are dropped. */

@@ -47,6 +47,8 @@ export interface VariantFleet {
 export interface FleetStats {
   inFlight: number;
   maxConcurrency?: number;
+  /** Serverless variants with provisioned concurrency: how much (ServerlessProvisionedConcurrencyUtilization). */
+  provisionedConcurrency?: number;
   /** Multi-model variants: models loaded, summed over the instances (LoadedModelCount). */
   loadedModels?: number;
   containers: { starting: number; ready: number; busy: number };

@@ -344,6 +344,7 @@ export class ServerlessFleet implements VariantFleet {
     return {
       inFlight: s.admitted,
       maxConcurrency: this.settings.maxConcurrency,
+      ...(this.settings.provisionedConcurrency > 0 ? { provisionedConcurrency: this.settings.provisionedConcurrency } : {}),
       containers: { starting: s.starting, ready: s.ready, busy: s.busy },
     };
   }

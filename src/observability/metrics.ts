@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { type MetricSink, nullMetricSink } from '../cloudwatch/metric-sink.js';
+import { CloudWatchFeed } from './cloudwatch-feed.js';
 import { type ModelCacheTiming, MultiModelMetrics } from './multi-model-metrics.js';
 
 /**
@@ -46,6 +48,8 @@ export interface AsyncBacklogSnapshot {
   oldestAgeSeconds: number;
   /** 1 when requests wait and the endpoint has no instance. */
   withoutCapacity: boolean;
+  /** Instances behind the endpoint (ApproximateBacklogSizePerInstance divides by it). */
+  instances: number;
 }
 
 /** What became of one async request, for the async counters and histograms. */
@@ -57,6 +61,7 @@ export interface VariantSnapshot {
   variant: string;
   inFlight: number;
   maxConcurrency?: number;
+  provisionedConcurrency?: number;
   containers: { starting: number; ready: number; busy: number };
   /** Multi-model variants: models loaded over the variant's instances. */
   loadedModels?: number;
@@ -88,8 +93,11 @@ export class Metrics {
   private readonly recommenderLatency: Histogram<'job_name'>;
   /** Label sets seen per endpoint, so that a deleted endpoint's series can all be removed. */
   private readonly seen = new Map<string, Set<string>>();
+  /** The same events, as CloudWatch datapoints (src/cloudwatch/). */
+  private readonly cloudWatch: CloudWatchFeed;
 
-  constructor(live: LiveState) {
+  constructor(live: LiveState, cloudWatch: MetricSink = nullMetricSink) {
+    this.cloudWatch = new CloudWatchFeed(cloudWatch);
     const counter = (name: string, help: string) =>
       new Counter({ name, help, labelNames: LABELS, registers: [this.registry] });
     const histogram = (name: string, help: string, buckets: number[]) =>
@@ -291,6 +299,7 @@ export class Metrics {
 
   /** Counts a request that reached a container, where CloudWatch counts it (docs/aws-contract.md §9.1). */
   invocation(o: InvocationOutcome): void {
+    this.cloudWatch.invocation(o);
     const labels = this.labels(o.endpoint, o.variant);
     this.invocations.inc(labels);
     this.perInstance.inc(labels, 1 / Math.max(1, o.instances));
@@ -314,6 +323,7 @@ export class Metrics {
    * InvocationsPerInstance, which async endpoints do not publish (docs/aws-contract.md §9.5).
    */
   asyncModelCall(endpoint: string, variant: string, status: number, modelSeconds: number | undefined): void {
+    this.cloudWatch.asyncModelCall(endpoint, variant, status, modelSeconds);
     const labels = this.labels(endpoint, variant);
     if (status < 200 || status >= 300) {
       this.modelErrors.inc(labels);
@@ -329,17 +339,20 @@ export class Metrics {
   }
 
   asyncEvent(endpoint: string, variant: string, event: AsyncEvent): void {
+    this.cloudWatch.asyncEvent(endpoint, variant, event);
     this.asyncCounters[event].inc(this.labels(endpoint, variant));
   }
 
   /** An async request's end: how long it waited, and how long from acceptance to result. */
   asyncTimes(endpoint: string, variant: string, backlogSeconds: number, totalSeconds: number): void {
+    this.cloudWatch.asyncTimes(endpoint, variant, backlogSeconds, totalSeconds);
     const labels = this.labels(endpoint, variant);
     this.timeInBacklog.observe(labels, backlogSeconds);
     this.totalProcessingTime.observe(labels, totalSeconds);
   }
 
   coldStart(endpoint: string, variant: string, setupSeconds: number): void {
+    this.cloudWatch.coldStart(endpoint, variant, setupSeconds);
     const labels = this.labels(endpoint, variant);
     this.coldStarts.inc(labels);
     this.setupTime.observe(labels, setupSeconds);
@@ -347,16 +360,19 @@ export class Metrics {
 
   /** A multi-model request found its model loaded (hit) or not (miss): CloudWatch ModelCacheHit. */
   modelCache(endpoint: string, variant: string, hit: boolean): void {
+    this.cloudWatch.modelCache(endpoint, variant, hit);
     this.multiModel.cache(this.labels(endpoint, variant), hit);
   }
 
   /** ModelLoadingWaitTime, ModelDownloadingTime, ModelLoadingTime or ModelUnloadingTime. */
   modelCacheTiming(endpoint: string, variant: string, what: ModelCacheTiming, seconds: number): void {
+    this.cloudWatch.modelCacheTiming(endpoint, variant, what, seconds);
     this.multiModel.timing(this.labels(endpoint, variant), what, seconds);
   }
 
   /** One request of an Inference Recommender job: its latency in ms, or undefined when it failed. */
   recommenderRequest(job: string, latencyMs: number | undefined): void {
+    this.cloudWatch.recommenderRequest(job, latencyMs);
     const labels = { job_name: job };
     this.recommenderInvocations.inc(labels);
     if (latencyMs === undefined) {
@@ -382,6 +398,7 @@ export class Metrics {
   }
 
   utilization(endpoint: string, variant: string, cpuPercent: number, memoryPercent: number): void {
+    this.cloudWatch.utilization(endpoint, variant, cpuPercent, memoryPercent);
     const labels = this.labels(endpoint, variant);
     this.cpu.set(labels, cpuPercent);
     this.memory.set(labels, memoryPercent);
