@@ -1,4 +1,5 @@
 import { benchAsyncOverhead } from './async-overhead.js';
+import { benchAutoscalingReaction } from './autoscaling-reaction.js';
 import { benchColdStart } from './cold-start.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { benchEndpointCreation } from './endpoint-creation.js';
@@ -48,6 +49,9 @@ try {
 }
 if (wanted('creation')) {
   console.log(await benchEndpointCreation(quick ? 5 : 9));
+}
+if (wanted('autoscaling')) {
+  console.log(await benchAutoscalingReaction(quick ? 1 : 3), '\n');
 }
 if (wanted('recommender')) {
   console.log(await benchRecommenderAccuracy(quick ? 5 : 10, [1, 4]), '\n');
