@@ -58,6 +58,16 @@ export const invalidNextToken = (message: string) => new AwsError('InvalidNextTo
 /** StateReasonData that is not valid JSON (InvalidFormatFault, HTTP 400). */
 export const invalidFormat = (message: string) => new AwsError('InvalidFormat', message);
 
+/**
+ * A request the operation's own rules refuse, where CloudWatch answers the
+ * common ValidationError (HTTP 400; shape ValidationException), e.g. GetMetricData's
+ * "The parameter StartTime must not equal parameter EndTime."
+ * (https://github.com/elastic/beats/issues/32687) or "The value for parameter
+ * MetricDataQueries.member.37.MetricStat.Stat is not a valid statistic."
+ * (https://github.com/prometheus-community/yet-another-cloudwatch-exporter/issues/1435).
+ */
+export const validationError = (message: string) => new AwsError('ValidationError', message);
+
 /** InternalServiceFault, HTTP 500; the text is the model's documentation of the shape. */
 export const internalServiceError = () =>
   new AwsError('InternalServiceError', 'Request processing has failed due to some unknown error, exception, or failure.', { status: 500 });
