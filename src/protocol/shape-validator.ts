@@ -82,6 +82,14 @@ function model(service: ServiceName): GeneratedShapes {
   return shapes;
 }
 
+/**
+ * A service's generated shapes, for the writers that walk outputs along them
+ * (src/protocol/output-shapes.ts) and the query protocol's input parser.
+ */
+export function serviceShapes(service: ServiceName): GeneratedShapes {
+  return model(service);
+}
+
 /** Whether the service models the operation (own keys only: `__proto__` or `toString` never are). */
 export function hasOperation(operation: string, service: ServiceName = 'sagemaker'): boolean {
   return Object.hasOwn(model(service).operations, operation);
