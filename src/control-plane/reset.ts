@@ -15,6 +15,12 @@ export interface ResetDeps {
   log: Logger;
   /** The embedded S3: reset deletes every bucket (an external S3 is not ours to empty). */
   s3?: { clear(): Promise<void> };
+  /**
+   * Application Auto Scaling and CloudWatch: they stop acting and forget their
+   * in-memory state (timers, datapoints) before the endpoints go, so that no
+   * scaling activity runs against an endpoint being deleted.
+   */
+  services?: readonly { reset(): void | Promise<void> }[];
 }
 
 /**
@@ -27,6 +33,9 @@ export function resetRoute(deps: ResetDeps): RestRoute['handler'] {
   let running: Promise<void> | undefined;
   const reset = async (): Promise<void> => {
     const started = Date.now();
+    for (const service of deps.services ?? []) {
+      await service.reset();
+    }
     // Async workers stop first: their requests are dropped, not finished against removed containers.
     await deps.asyncInference?.clear();
     await deps.jobs?.reset();

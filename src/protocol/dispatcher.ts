@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AwsError } from './aws-error.js';
 import { writeAwsError } from './error-response.js';
+import { writeCbor } from './rpc-v2-cbor.js';
 import { credentialScope } from './sigv4.js';
 import { unknownService } from './wire-errors.js';
 
@@ -109,7 +110,10 @@ export class Dispatcher {
       if (handler) {
         handler(req, res, info);
       } else {
-        this.refuse(req, res, info, unknownService(rpc[1]!, `${req.method ?? ''} ${path}`));
+        // An RPC v2 CBOR client reads CBOR only, errors included.
+        const err = unknownService(rpc[1]!, `${req.method ?? ''} ${path}`);
+        writeCbor(res, err.status, { __type: err.code, message: err.message });
+        req.resume();
       }
       return;
     }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
+import { AwsQueryProtocol, AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
 import { pollUntil, TIMEOUT } from '../helpers/bounded.js';
 import { ECHO_IMAGE, requireDocker } from '../helpers/docker.js';
 import { credentials, startTestEmulator, stopAndClean, type TestEmulator } from '../helpers/emulator.js';
@@ -13,8 +14,10 @@ import { createEndpoint } from '../helpers/sagemaker.js';
 
 /**
  * CloudWatch's read side over real invocations of a real container, read by
- * the three clients in the three protocols they send: boto3 (AWS JSON 1.0),
- * the AWS CLI (the same, through botocore), the JS SDK (smithy RPC v2 CBOR).
+ * real clients in the three protocols: boto3 and the AWS CLI (AWS JSON 1.0,
+ * what they send by default), the JS SDK in JSON 1.0 (its default in
+ * 3.1162), smithy RPC v2 CBOR (the model's first protocol, which newer SDKs
+ * choose) and query.
  * With SME_METRIC_PERIOD_SECONDS=1 the test's window holds a few periods; the
  * sum over it must be exactly the invocations made in it.
  */
@@ -34,6 +37,8 @@ interface Boto3Report {
 
 describe('CloudWatch read side over real invocations', { timeout: TIMEOUT.suite }, () => {
   let te: TestEmulator;
+  /** The JS SDK in each protocol it can speak. */
+  let clients: { name: string; cw: CloudWatchClient }[];
   let cw: CloudWatchClient;
   let endpoint: string;
   let scratch: string;
@@ -43,7 +48,13 @@ describe('CloudWatch read side over real invocations', { timeout: TIMEOUT.suite 
   before(async () => {
     requireDocker(ECHO_IMAGE);
     te = await startTestEmulator({ SME_METRIC_PERIOD_SECONDS: '1' });
-    cw = new CloudWatchClient({ endpoint: te.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+    const clientConfig = { endpoint: te.url, region: 'us-east-1', credentials, maxAttempts: 1 };
+    cw = new CloudWatchClient(clientConfig);
+    clients = [
+      { name: 'JSON 1.0', cw },
+      { name: 'RPC v2 CBOR', cw: new CloudWatchClient({ ...clientConfig, protocol: AwsSmithyRpcV2CborProtocol }) },
+      { name: 'query', cw: new CloudWatchClient({ ...clientConfig, protocol: AwsQueryProtocol }) },
+    ];
     scratch = mkdtempSync(path.join(os.tmpdir(), 'sme-cw-'));
     ({ endpoint } = await createEndpoint(te.sm));
     // The window starts on a whole second, so that its periods are whole.
@@ -70,7 +81,9 @@ describe('CloudWatch read side over real invocations', { timeout: TIMEOUT.suite 
   });
 
   after(async () => {
-    cw.destroy();
+    for (const c of clients) {
+      c.cw.destroy();
+    }
     rmSync(scratch, { recursive: true, force: true });
     await stopAndClean(te);
   });
@@ -122,7 +135,13 @@ describe('CloudWatch read side over real invocations', { timeout: TIMEOUT.suite 
     assert.equal(await stats('InvocationModelErrors'), window.failed);
   });
 
-  test('the JS SDK (smithy RPC v2 CBOR): GetMetricStatistics, GetMetricData and ListMetrics', { timeout: TIMEOUT.test }, async () => {
+  test('the JS SDK in JSON 1.0, RPC v2 CBOR and query: GetMetricStatistics, GetMetricData and ListMetrics', { timeout: TIMEOUT.test }, async (t) => {
+    for (const { name, cw } of clients) {
+      await t.test(name, () => jsSdkReads(cw));
+    }
+  });
+
+  async function jsSdkReads(cw: CloudWatchClient): Promise<void> {
     const Dimensions = [
       { Name: 'EndpointName', Value: endpoint },
       { Name: 'VariantName', Value: 'AllTraffic' },
@@ -157,7 +176,7 @@ describe('CloudWatch read side over real invocations', { timeout: TIMEOUT.suite 
       [...listed.Dimensions!].sort((a, b) => a.Name!.localeCompare(b.Name!)),
       Dimensions,
     );
-  });
+  }
 
   test('an idle InService variant publishes 0 invocations per period, as SageMaker does', { timeout: TIMEOUT.test }, async () => {
     const idleStart = Math.ceil(Date.now() / 1000) + 1;

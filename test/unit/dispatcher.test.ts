@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { decode } from 'cbor-x';
 import { Dispatcher, type RequestInfo } from '../../src/protocol/dispatcher.js';
 import { credentialScope } from '../../src/protocol/sigv4.js';
 import { arnOf, endpointConfigKind, modelKind, parseArn, taggableNouns } from '../../src/resources/kinds.js';
@@ -59,11 +60,20 @@ describe('the dispatcher', { timeout: 30_000 }, () => {
     assert.ok(a.requestId && b.requestId && a.requestId !== b.requestId);
   });
 
-  test('an unserved service is named in a JSON AWS error, whichever way it was asked for', async () => {
+  test('an unserved service asked for by RPC v2 path is named in a CBOR error: a CBOR client reads nothing else', async () => {
+    const res = await fetch(`${url}/service/AmazonSQS/operation/ListQueues`, { method: 'POST', signal: AbortSignal.timeout(5000) });
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('content-type'), 'application/cbor');
+    assert.equal(res.headers.get('smithy-protocol'), 'rpc-v2-cbor');
+    const body = decode(Buffer.from(await res.arrayBuffer())) as Record<string, unknown>;
+    assert.equal(body.__type, 'UnknownOperationException');
+    assert.match(String(body.message), /The service AmazonSQS is not emulated/);
+  });
+
+  test('an unserved service is named in a JSON AWS error, whichever other way it was asked for', async () => {
     for (const [path, headers, service] of [
       ['/', { 'X-Amz-Target': 'DynamoDB_20120810.ListTables' }, 'DynamoDB_20120810'],
       ['/', { 'X-Amz-Target': '__proto__.toString' }, '__proto__'],
-      ['/service/AmazonSQS/operation/ListQueues', {}, 'AmazonSQS'],
       ['/', { Authorization: scope('sqs') }, 'sqs'],
     ] as const) {
       const r = await call(path, { headers });
