@@ -91,6 +91,11 @@ export class AutoScaling {
     await this.services.engine.stop();
   }
 
+  /** Resolves when no scaling activity is waiting for SageMaker (tests, and a clean shutdown). */
+  async idle(): Promise<void> {
+    await this.services.engine.drain();
+  }
+
   /** POST /_emulator/reset: every target, policy (with its alarms), scheduled action and activity goes. */
   async reset(): Promise<void> {
     await this.stop();
