@@ -111,9 +111,12 @@ export class FakeCapacity implements CapacityAdapter {
     return Promise.resolve({ ok: true });
   }
 
-  async settled(): Promise<SettledOutcome> {
+  async settled(_r: string, _e: string, _v: string, _d: SageMakerDimension, _c: number, signal: AbortSignal): Promise<SettledOutcome> {
     if (this.hold) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        this.waiting.push(resolve);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
     }
     return this.settleWith;
   }
@@ -137,6 +140,8 @@ export interface AwsFailure {
 
 export interface Harness {
   dir: string;
+  /** Where the AnyScaleFrontendService listens (for real SDK clients). */
+  url: string;
   clock: FakeClock;
   alarms: FakeAlarms;
   capacity: FakeCapacity;
@@ -184,6 +189,7 @@ export async function harness(options: { dir?: string; clock?: FakeClock; capaci
   };
   const h: Harness = {
     dir,
+    url,
     clock,
     alarms,
     capacity,
