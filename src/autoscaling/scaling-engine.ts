@@ -184,7 +184,7 @@ export class ScalingEngine {
     return true;
   }
 
-  /** The cooldowns start when an activity ends (src/autoscaling/cooldowns.ts reads this). */
+  /** The cooldowns start when an activity ends (policy-decision.ts reads this). */
   private remember(region: string, ref: TargetRef, from: number | undefined, to: number): void {
     const current = this.deps.tables.getTarget(region, ref);
     if (!current) {

@@ -5,8 +5,9 @@ import { SAGEMAKER_NAMESPACE } from '../cloudwatch/metric-sink.js';
 import type { ScalableTargetRecord } from './records.js';
 
 /**
- * The two alarms AAS creates for a target-tracking policy, as real ones look
- * (terraformer exports of TargetTracking-* alarms; see docs in the report):
+ * The two alarms AAS creates for a target-tracking policy
+ * (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html),
+ * with the fields real ones have in exports of accounts' alarms (public terraformer outputs):
  * - `TargetTracking-<resource ID>-AlarmHigh-<uuid>`: GreaterThanThreshold the
  *   target, 3 of 3 periods;
  * - `TargetTracking-<resource ID>-AlarmLow-<uuid>`: LessThanThreshold 90 % of
