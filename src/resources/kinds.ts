@@ -1,3 +1,9 @@
+import type {
+  ScalableTargetRecord,
+  ScalingActivityRecord,
+  ScalingPolicyRecord,
+  ScheduledActionRecord,
+} from '../autoscaling/records.js';
 import type { TransformJobRecord } from '../batch-transform/transform-job-record.js';
 import type { RecommendationJobRecord } from '../recommender/recommendation-job-record.js';
 import type { EndpointConfigRecord, EndpointRecord, ModelRecord } from '../store/records.js';
@@ -86,8 +92,49 @@ export const recommendationJobKind = kind<RecommendationJobRecord>({
   alreadyExistsCode: 'ResourceInUse',
 });
 
+// ---- Application Auto Scaling (src/autoscaling/) ----
+// Not taggable in the SageMaker sense: AAS tags a scalable target through its
+// own TagResource, kept in store.tags under the ScalableTargetARN. Documents
+// are keyed by a hex encoding of (dimension, resource ID, name) so that names
+// stay case-sensitive as in AAS (src/autoscaling/tables.ts).
+
+export const scalableTargetKind = kind<ScalableTargetRecord>({
+  service: 'application-autoscaling',
+  arnType: 'scalable-target',
+  noun: 'scalable target',
+  table: 'scalable_targets',
+  taggable: false,
+});
+
+export const scalingPolicyKind = kind<ScalingPolicyRecord>({
+  service: 'autoscaling',
+  arnType: 'scalingPolicy',
+  noun: 'scaling policy',
+  table: 'scaling_policies',
+  taggable: false,
+});
+
+export const scheduledActionKind = kind<ScheduledActionRecord>({
+  service: 'autoscaling',
+  arnType: 'scheduledAction',
+  noun: 'scheduled action',
+  table: 'scheduled_actions',
+  taggable: false,
+});
+
+export const scalingActivityKind = kind<ScalingActivityRecord>({
+  service: 'autoscaling',
+  arnType: 'scalingActivity',
+  noun: 'scaling activity',
+  table: 'scaling_activities',
+  taggable: false,
+});
+
 /** Every kind. */
-export const resourceKinds: readonly ResourceKind[] = [modelKind, endpointConfigKind, endpointKind, transformJobKind, recommendationJobKind];
+export const resourceKinds: readonly ResourceKind[] = [
+  modelKind, endpointConfigKind, endpointKind, transformJobKind, recommendationJobKind,
+  scalableTargetKind, scalingPolicyKind, scheduledActionKind, scalingActivityKind,
+];
 
 /**
  * SageMaker ARNs carry the lower-cased name while the Name field keeps its
