@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AsyncInference } from './async-inference/async-inference.js';
+import type { AutoScaling } from './autoscaling/auto-scaling.js';
+import type { CloudWatch } from './cloudwatch/cloudwatch.js';
+import { CLOUDWATCH_NAMESPACE, CLOUDWATCH_QUERY_ERRORS } from './cloudwatch/errors.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
@@ -14,6 +17,7 @@ import { AwsError } from './protocol/aws-error.js';
 import { Dispatcher, type RequestInfo } from './protocol/dispatcher.js';
 import { writeAwsError } from './protocol/error-response.js';
 import { logOutcome } from './protocol/json-service.js';
+import { multiProtocolService } from './protocol/multi-protocol-service.js';
 import { unknownOperation, validationError } from './protocol/wire-errors.js';
 import { type InvokeAsyncDeps, invokeEndpointAsync } from './runtime-plane/invoke-async.js';
 import { type InvokeDeps, type InvokeRequest, invokeEndpoint } from './runtime-plane/invoke-endpoint.js';
@@ -39,6 +43,10 @@ export interface AppDeps {
   /** Transform jobs (and later recommender jobs) run here. */
   jobs: JobRunner;
   clock: Clock;
+  /** CloudWatch's read side and alarms (JSON 1.0, RPC v2 CBOR and query). */
+  cloudWatch: CloudWatch;
+  /** Application Auto Scaling (AWS JSON 1.1). */
+  autoScaling: AutoScaling;
 }
 
 const INVOCATIONS = /^\/endpoints\/([^/]+)\/invocations$/;
@@ -56,6 +64,9 @@ const RESET = /^\/(?:_emulator|moto-api)\/reset$/;
  *   - `POST /endpoints/{name}/async-invocations` → InvokeEndpointAsync (queued, answered 202);
  *   - `POST /_emulator/reset` (and moto's `/moto-api/reset`) → delete everything;
  *   - a request signed for `s3` (header or presigned query) → the embedded S3 (src/s3/);
+ *   - `X-Amz-Target: AnyScaleFrontendService.*` → Application Auto Scaling (src/autoscaling/);
+ *   - CloudWatch in any of its protocols: signed for `monitoring`, `X-Amz-Target:
+ *     GraniteServiceVersion20100801.*` or `/service/GraniteServiceVersion20100801/operation/*`;
  *   - anything else → Express: /health, /metrics, then the AWS-style 404.
  */
 export function buildApp(deps: AppDeps): RequestListener {
@@ -73,8 +84,25 @@ export function buildApp(deps: AppDeps): RequestListener {
     clock: deps.clock,
   };
   const controlPlane = sageMakerControlPlane({ ...deps, now: Date.now });
+  const cloudWatch = multiProtocolService({
+    service: 'cloudwatch',
+    targetPrefix: 'GraniteServiceVersion20100801',
+    jsonVersion: '1.0',
+    apiVersion: '2010-08-01',
+    xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
+    smithyNamespace: CLOUDWATCH_NAMESPACE,
+    queryErrors: CLOUDWATCH_QUERY_ERRORS,
+    operations: deps.cloudWatch.operations,
+    context: (info, operation) => deps.cloudWatch.context(info, operation),
+    log: deps.log,
+  });
   const dispatcher = new Dispatcher(deps.config.region, randomUUID, fallbackApp(deps))
     .signingService('s3', s3Handler(deps.s3Storage, deps.log))
+    // A query request (form POST /) is told apart only by its signature: register CloudWatch all three ways.
+    .signingService('monitoring', cloudWatch)
+    .targetPrefix('GraniteServiceVersion20100801', 'monitoring', cloudWatch)
+    .rpcV2Service('GraniteServiceVersion20100801', 'monitoring', cloudWatch)
+    .targetPrefix('AnyScaleFrontendService', 'application-autoscaling', deps.autoScaling.handler)
     .targetPrefix('SageMaker', 'sagemaker', controlPlane)
     .route(
       { method: 'POST', path: INVOCATIONS, handler: (req, res, info, m) => serveInvocation(deps, invokeDeps, req, res, m[1]!, info, invokeEndpoint) },
@@ -104,6 +132,8 @@ export function buildApp(deps: AppDeps): RequestListener {
         jobs: deps.jobs,
         log: deps.log,
         s3: deps.s3Storage,
+        // Scaling first (it deletes its target-tracking alarms through CloudWatch), then CloudWatch.
+        services: [deps.autoScaling, deps.cloudWatch],
       }),
     });
   return dispatcher.listener;

@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import { AsyncInference } from './async-inference/async-inference.js';
 import { transformJobs } from './batch-transform/transform-job.js';
+import { AutoScaling } from './autoscaling/auto-scaling.js';
+import { CloudWatch } from './cloudwatch/cloudwatch.js';
+import type { OperationContext } from './control-plane/context.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { recommendationJobs } from './recommender/recommendation-job.js';
 import { snsNotifier } from './async-inference/notifier.js';
@@ -17,6 +20,7 @@ import { S3Storage } from './s3/storage.js';
 import { embeddedObjectStore } from './storage/embedded-object-store.js';
 import { externalObjectStore } from './storage/external-object-store.js';
 import type { ObjectStore } from './storage/object-store.js';
+import { CloudWatchGauges } from './observability/cloudwatch-gauges.js';
 import { Metrics } from './observability/metrics.js';
 import { UtilizationSampler } from './observability/utilization-sampler.js';
 import type { Logger } from './observability/logger.js';
@@ -50,12 +54,17 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
   const objects: ObjectStore = config.s3Endpoint ? externalObjectStore(config.s3Endpoint, config.region) : embeddedObjectStore(s3Storage);
   const docker = new DockerodeClient(log, config.dockerHost);
   const gatewayId = randomUUID();
+  // CloudWatch's datapoints come from the same events as Prometheus's metrics (src/cloudwatch/).
+  const cloudWatch = new CloudWatch({ store, config, log, clock });
   // The gauges read live state from hosting at scrape time; hosting reports events to the metrics.
-  const metrics = new Metrics({
+  const live = {
     variants: () => hosting.snapshot(),
     accrueCost: () => hosting.accrueCost(),
     asyncBacklog: () => asyncInference.backlog(),
-  });
+  };
+  const metrics = new Metrics(live, cloudWatch.metrics);
+  const gauges = new CloudWatchGauges(live, cloudWatch.metrics, clock, config.metricPeriodSeconds);
+  cloudWatch.metrics.registerZeroFill(() => gauges.zeroFilled());
   const hosting: Hosting = new Hosting({
     metrics,
     store,
@@ -92,11 +101,31 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
   hosting.restore();
   asyncInference.start();
   const jobs = new JobRunner({ store, log, clock, concurrency: config.maxConcurrentJobs });
+  // Application Auto Scaling acts through the control plane's own UpdateEndpointWeightsAndCapacities.
+  const sageMakerContext = (region: string): OperationContext => ({
+    store,
+    hosting,
+    jobs,
+    objects,
+    config,
+    region,
+    accountId: config.accountId,
+    requestId: randomUUID(),
+    log: log.child({ component: 'autoscaling' }),
+    now: () => clock.now(),
+  });
+  const autoScaling = new AutoScaling({ store, config, log, clock, alarms: cloudWatch.alarms, sageMakerContext });
+  cloudWatch.onAction('arn:aws:autoscaling:', autoScaling.onAlarmAction);
+  // As on AWS, deleting an endpoint deregisters its scalable targets (and their policies and alarms).
+  hosting.onUndeploy((region, name) => autoScaling.endpointDeleted(region, name));
   jobs.register(transformJobs({ store, objects, config, instanceEnv: hosting.instanceEnv, artifacts: s3ArtifactSource(objects), metrics }));
   jobs.register(recommendationJobs({ store, hosting, objects, artifacts: s3ArtifactSource(objects), docker, config, metrics, jobs: () => jobs }));
   jobs.restore();
   const sampler = new UtilizationSampler(docker, metrics, () => hosting.containers(), config.metricsSampleSeconds * 1000);
   sampler.start();
+  gauges.start();
+  cloudWatch.start();
+  autoScaling.start();
 
   const server = http.createServer({ keepAliveTimeout: 65_000 }, buildApp({
       config,
@@ -110,6 +139,8 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
       asyncInference,
       jobs,
       clock,
+      cloudWatch,
+      autoScaling,
     }),);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -131,6 +162,10 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
           server.closeAllConnections();
         });
         sampler.stop();
+        // Scaling stops before the endpoints do: no activity starts against a closing gateway.
+        await autoScaling.stop();
+        cloudWatch.stop();
+        gauges.stop();
         // Workers stop before the containers do: what runs goes back to the queue, not to failure.
         await asyncInference.stop();
         // Running jobs stop with their containers and stay InProgress: the next start resumes them.
