@@ -1,4 +1,5 @@
 import type { TransformJobRecord } from '../batch-transform/transform-job-record.js';
+import type { MetricAlarmRecord } from '../cloudwatch/alarm-record.js';
 import type { RecommendationJobRecord } from '../recommender/recommendation-job-record.js';
 import type { EndpointConfigRecord, EndpointRecord, ModelRecord } from '../store/records.js';
 
@@ -86,8 +87,21 @@ export const recommendationJobKind = kind<RecommendationJobRecord>({
   alreadyExistsCode: 'ResourceInUse',
 });
 
+/**
+ * CloudWatch metric alarms (src/cloudwatch/). Their ARN is `…:alarm:<name>`
+ * (a colon, the name's case kept: src/cloudwatch/alarm-record.ts), not what
+ * arnOf makes, and SageMaker's tag operations do not take it.
+ */
+export const metricAlarmKind = kind<MetricAlarmRecord>({
+  service: 'cloudwatch',
+  arnType: 'alarm',
+  noun: 'alarm',
+  table: 'metric_alarms',
+  taggable: false,
+});
+
 /** Every kind. */
-export const resourceKinds: readonly ResourceKind[] = [modelKind, endpointConfigKind, endpointKind, transformJobKind, recommendationJobKind];
+export const resourceKinds: readonly ResourceKind[] = [modelKind, endpointConfigKind, endpointKind, transformJobKind, recommendationJobKind, metricAlarmKind];
 
 /**
  * SageMaker ARNs carry the lower-cased name while the Name field keeps its
