@@ -43,7 +43,8 @@ export const getMetricStatistics: CloudWatchOperation<'GetMetricStatistics'> = (
   const percentiles = extended.map((name, i) => percentileOf(name, i + 1));
   const windowMs = input.Period * 1000;
   const start = ctx.metrics.periodStart(startMs);
-  const requested = Math.ceil((endMs - start) / windowMs);
+  // As Eucalyptus and LocalStack count it: whole periods between the times asked.
+  const requested = Math.floor((endMs - startMs) / windowMs);
   if (requested > MAX_DATAPOINTS) {
     // Real (2022-2024): "You have requested up to 86400 datapoints, which exceeds the limit of 1440. You may reduce …"
     throw invalidParameterCombination(

@@ -176,7 +176,13 @@ export function evaluateQueries(
       metrics: (filter) => statSeries.filter((s) => filter === undefined || s.id.includes(filter)).map((s) => s.series),
       label: byId.get(id)?.Label ?? id,
     };
-    const value = evaluate(node, env);
+    let value: MathValue;
+    try {
+      value = evaluate(node, env);
+    } catch (err) {
+      // Name the expression where the problem is (once: a nested expression's error already names its own).
+      throw err instanceof MathError && !err.message.startsWith('Error in expression ') ? new MathError(`Error in expression ${id}: ${err.message}`) : err;
+    }
     values.set(id, value);
     return value;
   };
