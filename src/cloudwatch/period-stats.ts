@@ -29,9 +29,13 @@ export class PeriodStats {
   sum = 0;
   minimum = Number.POSITIVE_INFINITY;
   maximum = Number.NEGATIVE_INFINITY;
-  /** Exact values and their weights (parallel arrays), until EXACT_LIMIT; then undefined and `sketch` holds them. */
-  private values: number[] | undefined = [];
-  private weights: number[] | undefined = [];
+  /**
+   * Exact values and their weights, interleaved ([v, w, v, w, …]) in one array
+   * made on the first value (a literal, so no spare capacity: most periods of
+   * a counter hold one distinct value). Up to EXACT_LIMIT values; then
+   * undefined, and `sketch` holds them.
+   */
+  private exact: number[] | undefined;
   private sketch: Sketch | undefined;
   /** False once a value percentiles cannot account for arrived (a negative one, a spread statistic set). */
   private percentilesValid = true;
@@ -88,7 +92,7 @@ export class PeriodStats {
     if (other.sketch) {
       this.toSketch().merge(other.sketch);
     } else {
-      other.values!.forEach((v, i) => this.keep(v, other.weights![i]!));
+      other.eachExact((v, w) => this.keep(v, w));
     }
   }
 
@@ -120,7 +124,9 @@ export class PeriodStats {
       // The sketch's answer is within 1 %; the true extremes bound it.
       return Math.min(this.maximum, Math.max(this.minimum, this.sketch.getValueAtQuantile(p / 100)));
     }
-    const order = this.values!.map((v, i) => [v, this.weights![i]!] as const).sort((a, b) => a[0] - b[0]);
+    const order: [number, number][] = [];
+    this.eachExact((v, w) => order.push([v, w]));
+    order.sort((a, b) => a[0] - b[0]);
     const rank = Math.ceil((p / 100) * this.sampleCount);
     let seen = 0;
     for (const [v, w] of order) {
@@ -146,24 +152,37 @@ export class PeriodStats {
       this.sketch.accept(value, weight);
       return;
     }
-    const at = this.values!.indexOf(value);
-    if (at >= 0) {
-      this.weights![at]! += weight;
-    } else if (this.values!.length < EXACT_LIMIT) {
-      this.values!.push(value);
-      this.weights!.push(weight);
+    const exact = this.exact;
+    if (!exact) {
+      this.exact = [value, weight];
+      return;
+    }
+    for (let i = 0; i < exact.length; i += 2) {
+      if (exact[i] === value) {
+        exact[i + 1]! += weight;
+        return;
+      }
+    }
+    if (exact.length < 2 * EXACT_LIMIT) {
+      exact.push(value, weight);
     } else {
       this.toSketch().accept(value, weight);
+    }
+  }
+
+  private eachExact(fn: (value: number, weight: number) => void): void {
+    const exact = this.exact ?? [];
+    for (let i = 0; i < exact.length; i += 2) {
+      fn(exact[i]!, exact[i + 1]!);
     }
   }
 
   private toSketch(): Sketch {
     if (!this.sketch) {
       const sketch = newSketch();
-      this.values!.forEach((v, i) => sketch.accept(v, this.weights![i]!));
+      this.eachExact((v, w) => sketch.accept(v, w));
       this.sketch = sketch;
-      this.values = undefined;
-      this.weights = undefined;
+      this.exact = undefined;
     }
     return this.sketch;
   }
