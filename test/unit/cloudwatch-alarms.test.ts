@@ -108,12 +108,30 @@ describe('PutMetricAlarm and DescribeAlarms', { timeout: 10_000 }, () => {
       await refuse({ ComparisonOperator: 'LessThanLowerThreshold' }, 'InvalidParameterValue', /does not evaluate anomaly detection alarms/);
       await refuse({ Metrics: [{ Id: 'm1', Expression: '1' }] }, 'ValidationError', 'Scalar metric parameters must not be set if list of Metrics is set.');
       await refuse({ Tags: Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) }, 'InvalidParameterValue', /at most 50 tags/);
+      const without = (member: string) => {
+        const input: Record<string, unknown> = alarm('x', { Period: 60 });
+        delete input[member];
+        return h.call('PutMetricAlarm', input);
+      };
+      await assertAwsError(without('ComparisonOperator'), 'ValidationError', 400, 'PutMetricAlarm request should have a valid ComparisonOperator parameter');
+      await assertAwsError(without('Threshold'), 'ValidationError', 400, 'PutMetricAlarm request should have valid Threshold parameter');
+      await assertAwsError(without('EvaluationPeriods'), 'ValidationError', 400, 'PutMetricAlarm request should have an EvaluationPeriods parameter');
+      await assertAwsError(without('MetricName'), 'ValidationError', 400, 'PutMetricAlarm request should have a MetricName parameter or a Metrics parameter');
+      await assertAwsError(without('Namespace'), 'ValidationError', 400, 'PutMetricAlarm request should have a Namespace parameter');
+      await assertAwsError(without('Period'), 'ValidationError', 400, 'PutMetricAlarm request should have a Period parameter');
+      await refuse({ EvaluationCriteria: { PromQLCriteria: { Query: 'up' } } }, 'InvalidParameterValue', /does not evaluate PromQL alarms/);
       const math = (metrics: object[]) =>
         h.call('PutMetricAlarm', { AlarmName: 'm', EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', Metrics: metrics });
       const m = (id: string, period = 60, extra: object = {}) => ({ Id: id, MetricStat: { Metric: { Namespace: 'App', MetricName: 'Load' }, Period: period, Stat: 'Sum' }, ReturnData: false, ...extra });
       await assertAwsError(math([m('m1'), m('m2')]), 'ValidationError', 400, 'Exactly one element of the Metrics list must have ReturnData set to true.');
       await assertAwsError(math([m('m1'), m('m2', 120), { Id: 'e1', Expression: 'm1 + m2' }]), 'ValidationError', 400, /same Period/);
       await assertAwsError(math([m('m1'), { Id: 'e1', Expression: 'm1 + m9' }]), 'ValidationError', 400, /Unrecognized metric or expression id m9/);
+      await assertAwsError(
+        math([...Array.from({ length: 11 }, (_, i) => m(`m${i}`)), { Id: 'e1', Expression: 'SUM(METRICS())' }]),
+        'ValidationError',
+        400,
+        'An alarm can use at most 10 metrics and 10 expressions.',
+      );
     } finally {
       h.close();
     }

@@ -35,6 +35,8 @@ export interface Harness {
   store: Store;
   dir: string;
   call<K extends CloudWatchOperationName>(op: K, input: object, region?: string): Promise<CloudWatchOperations[K]['output']>;
+  /** The handler alone, for inputs the decoder refuses but another protocol's decoding might let through. */
+  callRaw<K extends CloudWatchOperationName>(op: K, input: object): Promise<CloudWatchOperations[K]['output']>;
   /** Moves the clock to the start of the next period boundary (no timers are due before it). */
   toBoundary(): void;
   close(): void;
@@ -67,6 +69,9 @@ export function harness(options: HarnessOptions = {}): Harness {
       const handler = cw.operations.get(op)!;
       const decoded = decodeOrThrow('cloudwatch', op, input as Record<string, unknown>);
       return (await handler(decoded, cw.context({ requestId: 'req-1', region }, op))) as CloudWatchOperations[typeof op]['output'];
+    },
+    async callRaw(op, input) {
+      return (await cw.operations.get(op)!(input as Record<string, unknown>, cw.context({ requestId: 'req-1', region: REGION }, op))) as CloudWatchOperations[typeof op]['output'];
     },
     toBoundary() {
       const p = periodSeconds * 1000;

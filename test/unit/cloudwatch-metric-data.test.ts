@@ -211,6 +211,23 @@ describe('GetMetricData', { timeout: 20_000 }, () => {
       h60.close();
     }
     await assertAwsError(gmd([stat('m1', 'Errors'), stat('m1', 'Requests')]), 'ValidationError', 400, /member.2.Id is not unique/);
+    await assertAwsError(
+      gmd(Array.from({ length: 501 }, (_, i) => stat(`m${i}`, 'Errors'))),
+      'ValidationError',
+      400,
+      'The collection MetricDataQueries must not have a size greater than 500.',
+    );
+    await assertAwsError(gmd([stat('m1', 'Errors')], { MaxDatapoints: 0 }), 'InvalidParameterValue', 400, 'The value 0 for parameter MaxDatapoints is invalid.');
+    await assertAwsError(
+      h.callRaw('GetMetricData', { MetricDataQueries: [stat('m1', 'Errors')], StartTime: 'soon', EndTime: seconds(t0) }),
+      'InvalidParameterValue', 400, 'The value soon for parameter StartTime is invalid.');
+    await assertAwsError(
+      gmd([{ Id: 'm1', MetricStat: { Metric: { MetricName: 'Errors' }, Period: 1, Stat: 'Sum' } }]),
+      'ValidationError',
+      400,
+      'The parameter MetricDataQueries.member.1.MetricStat.Metric.Namespace is required.\n',
+    );
+    await assertAwsError(gmd([stat('m1', 'Errors', { MetricStat: { ...stat('m1', 'Errors').MetricStat, Stat: 'TM(10%:90%)' } })]), 'ValidationError', 400, /does not compute the statistic TM\(10%:90%\)/);
     await assertAwsError(gmd([stat('m1', 'Errors', { Expression: 'm1' })]), 'ValidationError', 400, /MetricStat and MetricDataQueries.member.1.Expression are mutually exclusive/);
   });
 

@@ -240,6 +240,17 @@ describe('PutMetricData', { timeout: 10_000 }, () => {
         400,
         'The collection MetricData must not have a size greater than 1000.',
       );
+      const putRaw = (datum: object) => h.callRaw('PutMetricData', { Namespace: 'App', MetricData: [{ MetricName: 'ok', Value: 1 }, { MetricName: 'x', ...datum }] });
+      await assertAwsError(putRaw({ Value: Number.NaN }), 'InvalidParameterValue', 400, 'The value NaN for parameter MetricData.member.2.Value is invalid.');
+      await assertAwsError(put({ Values: [1], Counts: [-1] }), 'InvalidParameterValue', 400, 'The value -1 for parameter MetricData.member.2.Counts is invalid.');
+      await assertAwsError(
+        put({ StatisticValues: { SampleCount: 2, Sum: 1, Minimum: 3, Maximum: 1 } }),
+        'InvalidParameterValue',
+        400,
+        'The parameter MetricData.member.2.StatisticValues.Maximum must be greater than MetricData.member.2.StatisticValues.Minimum.',
+      );
+      await assertAwsError(put({ Value: 1, StorageResolution: 5 }), 'InvalidParameterValue', 400, 'The value 5 for parameter MetricData.member.2.StorageResolution is invalid.');
+      await assertAwsError(putRaw({ Value: 1, Timestamp: 'yesterday' }), 'InvalidParameterValue', 400, 'The value yesterday for parameter MetricData.member.2.Timestamp is invalid.');
       assert.equal(h.cw.metrics.size().series, 0);
     } finally {
       h.close();
