@@ -10,7 +10,8 @@
 import type { AlarmPoint } from './alarm-evaluator.js';
 import type { AlarmSpec } from './alarm-record.js';
 import { MathError } from './metric-math-parser.js';
-import { checkQueries, evaluateQueries } from './metric-queries.js';
+import { evaluateQueries } from './metric-queries.js';
+import { checkQueries } from './metric-query-checks.js';
 import type { MetricStore } from './metric-store.js';
 import { PeriodStats } from './period-stats.js';
 import { parseStatistic, statisticValue } from './statistics.js';

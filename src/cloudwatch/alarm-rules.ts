@@ -11,7 +11,7 @@
  */
 import type { AlarmSpec } from './alarm-record.js';
 import { invalidParameterValue } from './errors.js';
-import { checkQueries } from './metric-queries.js';
+import { checkQueries } from './metric-query-checks.js';
 import { parseStatistic } from './statistics.js';
 import { validationError } from './unmodelled-errors.js';
 import type { ComparisonOperator, PutMetricAlarmInput } from '../protocol/generated/cloudwatch-types.js';

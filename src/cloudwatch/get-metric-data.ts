@@ -6,7 +6,8 @@
 import type { CloudWatchOperation } from './context.js';
 import { invalidNextToken, invalidParameterValue, missingParameter } from './errors.js';
 import { MathError } from './metric-math-parser.js';
-import { checkQueries, evaluateQueries, queryResults, type QueryResult } from './metric-queries.js';
+import { evaluateQueries, queryResults, type QueryResult } from './metric-queries.js';
+import { checkQueries } from './metric-query-checks.js';
 import { decodeToken, encodeToken, fingerprint } from './paging.js';
 import { validationError } from './unmodelled-errors.js';
 import { requestTimeMs, wireTime } from './wire-values.js';
