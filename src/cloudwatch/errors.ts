@@ -68,6 +68,17 @@ export const invalidFormat = (message: string) => new AwsError('InvalidFormat', 
  */
 export const validationError = (message: string) => new AwsError('ValidationError', message);
 
+/**
+ * The tagging operations' own "not found" (ResourceNotFoundException, HTTP 404,
+ * with the modelled ResourceType and ResourceId members), distinct from the
+ * alarms' ResourceNotFound. NOT VERIFIED: the text.
+ */
+export const resourceNotFoundException = (resourceType: string, resourceId: string) =>
+  new AwsError('ResourceNotFoundException', `The ${resourceType} ${resourceId} does not exist.`, {
+    status: 404,
+    members: { ResourceType: resourceType, ResourceId: resourceId },
+  });
+
 /** InternalServiceFault, HTTP 500; the text is the model's documentation of the shape. */
 export const internalServiceError = () =>
   new AwsError('InternalServiceError', 'Request processing has failed due to some unknown error, exception, or failure.', { status: 500 });

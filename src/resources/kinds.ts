@@ -5,6 +5,7 @@ import type {
   ScheduledActionRecord,
 } from '../autoscaling/records.js';
 import type { TransformJobRecord } from '../batch-transform/transform-job-record.js';
+import type { MetricAlarmRecord } from '../cloudwatch/alarm-record.js';
 import type { RecommendationJobRecord } from '../recommender/recommendation-job-record.js';
 import type { EndpointConfigRecord, EndpointRecord, ModelRecord } from '../store/records.js';
 
@@ -130,10 +131,24 @@ export const scalingActivityKind = kind<ScalingActivityRecord>({
   taggable: false,
 });
 
+/**
+ * CloudWatch metric alarms (src/cloudwatch/). Their ARN is `…:alarm:<name>`
+ * (a colon, the name's case kept: src/cloudwatch/alarm-record.ts), not what
+ * arnOf makes, and SageMaker's tag operations do not take it.
+ */
+export const metricAlarmKind = kind<MetricAlarmRecord>({
+  service: 'cloudwatch',
+  arnType: 'alarm',
+  noun: 'alarm',
+  table: 'metric_alarms',
+  taggable: false,
+});
+
 /** Every kind. */
 export const resourceKinds: readonly ResourceKind[] = [
   modelKind, endpointConfigKind, endpointKind, transformJobKind, recommendationJobKind,
   scalableTargetKind, scalingPolicyKind, scheduledActionKind, scalingActivityKind,
+  metricAlarmKind,
 ];
 
 /**
