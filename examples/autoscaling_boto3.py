@@ -134,8 +134,12 @@ def main():
     out["secondsToScaleIn"] = round(time.monotonic() - stopped, 1)
     out["counts"].append(instances())
 
-    # 5. The story, newest first.
-    activities = aas.describe_scaling_activities(ServiceNamespace="sagemaker", ResourceId=resource_id)["ScalingActivities"]
+    # 5. The story, newest first, once the last activity has ended.
+    def settled():
+        acts = aas.describe_scaling_activities(ServiceNamespace="sagemaker", ResourceId=resource_id)["ScalingActivities"]
+        return acts if acts and acts[0]["StatusCode"] not in ("Pending", "InProgress") else None
+
+    activities = wait_for("the last scaling activity to end", settled, timeout=30)
     out["activities"] = [
         {k: a.get(k) for k in ("Description", "Cause", "StatusCode", "StatusMessage", "StartTime", "EndTime")} for a in activities
     ]

@@ -50,6 +50,13 @@ export function decide(policy: ScalingPolicyRecord, target: ScalableTargetRecord
     return { kind: 'not-scaled', reasons: [notScaledReason(desired, current, target)] };
   }
   const direction = to > current ? 'out' : 'in';
+  // A target-tracking alarm acts in its own direction only: AlarmLow never adds
+  // capacity (at zero instances an async variant's backlog per instance would
+  // otherwise make it), AlarmHigh never removes it.
+  const alarmDirection = inv.comparisonOperator.startsWith('Less') ? 'in' : 'out';
+  if (policy.policyType === 'TargetTrackingScaling' && direction !== alarmDirection) {
+    return { kind: 'ignore', why: `an alarm ${inv.comparisonOperator} its threshold only scales ${alarmDirection}` };
+  }
   if (direction === 'out') {
     if (target.suspended.DynamicScalingOutSuspended) {
       return { kind: 'ignore', why: 'dynamic scale-out is suspended' };

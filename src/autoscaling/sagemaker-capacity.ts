@@ -11,7 +11,11 @@ import type { SageMakerDimension } from './records.js';
 export interface SageMakerCapacityDeps {
   sageMakerContext: (region: string) => OperationContext;
   clock: Clock;
-  /** How often the store is read while an endpoint updates (default 1 s). */
+  /**
+   * How often the store is read while an endpoint updates (default 100 ms: one
+   * row read, and an activity ends within a tenth of a second of the endpoint
+   * going InService, which matters at SME_METRIC_PERIOD_SECONDS=1).
+   */
   pollMs?: number;
   /** How long an update may take before the activity is Unfulfilled (default 1 h). */
   timeoutMs?: number;
@@ -27,7 +31,7 @@ export class SageMakerCapacity implements CapacityAdapter {
   private readonly timeoutMs: number;
 
   constructor(private readonly deps: SageMakerCapacityDeps) {
-    this.pollMs = deps.pollMs ?? 1000;
+    this.pollMs = deps.pollMs ?? 100;
     this.timeoutMs = deps.timeoutMs ?? 3_600_000;
   }
 

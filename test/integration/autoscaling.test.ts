@@ -9,6 +9,7 @@ import {
   DescribeScalingActivitiesCommand,
   PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
+  type ScalingActivity,
 } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
@@ -187,10 +188,18 @@ describe('Application Auto Scaling on real endpoints', { timeout: 280_000 }, () 
       assert.ok(Date.now() - t0 < 60_000);
       const alarm = (await cw.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName] }))).MetricAlarms![0]!;
       assert.deepEqual(alarm.AlarmActions, [step.PolicyARN]);
-      const activities = (await aas.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'sagemaker', ResourceId }))).ScalingActivities!;
       // Newest first; once the request is done, target tracking may already have scaled in again.
-      const fromZero = activities.findIndex((a) => a.Cause === `monitor alarm ${alarmName} in state ALARM triggered policy has-backlog-without-capacity`);
-      assert.ok(fromZero >= 0, JSON.stringify(activities));
+      const cause = `monitor alarm ${alarmName} in state ALARM triggered policy has-backlog-without-capacity`;
+      let activities: ScalingActivity[] = [];
+      const fromZero = await pollUntil(
+        'the scale-out from zero to be Successful',
+        async () => {
+          activities = (await aas.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'sagemaker', ResourceId }))).ScalingActivities!;
+          const i = activities.findIndex((a) => a.Cause === cause);
+          return i >= 0 && activities[i]!.StatusCode === 'Successful' ? i : undefined;
+        },
+        { timeoutMs: 15_000, intervalMs: 200 },
+      );
       assert.equal(activities[fromZero]!.Description, 'Setting desired instance count to 1.');
       assert.equal(activities[fromZero]!.StatusCode, 'Successful');
       assert.equal(activities[fromZero + 1]!.Description, 'Setting desired instance count to 0.');

@@ -139,16 +139,27 @@ describe('target tracking', SUITE, () => {
     await h.alarm(action, { metricValue: 140, threshold: 70 });
     assert.equal(capacity(h), 4);
     h.clock.advance(MINUTE);
-    await h.alarm(action, { metricValue: 10, threshold: 63 });
+    const low = { threshold: 63, comparisonOperator: 'LessThanThreshold' };
+    await h.alarm(action, { metricValue: 10, ...low });
     assert.equal(capacity(h), 4, 'in the scale-in cooldown');
     h.clock.advance(5 * MINUTE);
-    await h.alarm(action, { metricValue: 10, threshold: 63 });
+    await h.alarm(action, { metricValue: 10, ...low });
     assert.equal(capacity(h), 1, 'ceil(4 × 10 / 70) = 1');
     const noIn = await tracking(h, { DisableScaleIn: true });
     h.capacity.variant('ep').desiredInstanceCount = 5;
     h.clock.advance(10 * MINUTE);
-    await h.alarm(noIn, { metricValue: 10, threshold: 70 });
+    await h.alarm(noIn, { metricValue: 10, ...low });
     assert.equal(capacity(h), 5);
+  });
+
+  test('each target-tracking alarm acts in its own direction: AlarmLow never adds capacity, AlarmHigh never removes it', async (t) => {
+    const h = await setUp(t, { current: 2 });
+    const action = await tracking(h, { ScaleInCooldown: 0, ScaleOutCooldown: 0 });
+    // A low alarm whose metric says "more" (an async variant at zero with a backlog) does nothing.
+    await h.alarm(action, { metricValue: 140, threshold: 63, comparisonOperator: 'LessThanThreshold' });
+    // A high alarm whose metric says "fewer" does nothing either.
+    await h.alarm(action, { metricValue: 10, threshold: 70, comparisonOperator: 'GreaterThanThreshold' });
+    assert.deepEqual(h.capacity.requests, []);
   });
 
   test('suspension: no scale-out while DynamicScalingOutSuspended, no scale-in while DynamicScalingInSuspended', async (t) => {
@@ -156,7 +167,7 @@ describe('target tracking', SUITE, () => {
     const action = await tracking(h);
     await h.call('RegisterScalableTarget', { ...target('ep'), SuspendedState: { DynamicScalingOutSuspended: true, DynamicScalingInSuspended: true } });
     await h.alarm(action, { metricValue: 700, threshold: 70 });
-    await h.alarm(action, { metricValue: 1, threshold: 63 });
+    await h.alarm(action, { metricValue: 1, threshold: 63, comparisonOperator: 'LessThanThreshold' });
     assert.deepEqual(h.capacity.requests, []);
     await h.call('RegisterScalableTarget', { ...target('ep'), SuspendedState: { DynamicScalingOutSuspended: false } });
     await h.alarm(action, { metricValue: 140, threshold: 70 });
