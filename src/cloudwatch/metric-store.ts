@@ -79,6 +79,13 @@ export class MetricStore implements MetricSink {
   readonly periodMs: number;
   readonly retentionPeriods: number;
   readonly maxSeries: number;
+  /**
+   * Ids of key objects already seen: the emulator's own feed reuses one key
+   * object per metric (src/observability/cloudwatch-feed.ts), so the hot path
+   * does not sort and serialise dimensions on every sample. Keys are not
+   * mutated after they are put.
+   */
+  private readonly ids = new WeakMap<MetricKey, string>();
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly metrics = new Map<string, MetricEntry>();
@@ -261,7 +268,11 @@ export class MetricStore implements MetricSink {
   }
 
   private seriesFor(key: MetricKey, unit: MetricUnit, create: boolean): Series | undefined {
-    const id = metricId(key);
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = metricId(key);
+      this.ids.set(key, id);
+    }
     let entry = this.metrics.get(id);
     const existing = entry?.byUnit.get(unit);
     if (existing || !create) {

@@ -406,6 +406,7 @@ export class Metrics {
 
   /** A deleted endpoint's series disappear from /metrics. */
   forgetEndpoint(endpoint: string): void {
+    this.cloudWatch.forgetEndpoint(endpoint);
     const variants = this.seen.get(endpoint);
     this.seen.delete(endpoint);
     for (const variant of variants ?? []) {
