@@ -1,3 +1,4 @@
+import { decode } from 'cbor-x';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
@@ -23,8 +24,12 @@ function send(url: string, path: string, headers: Record<string, string>, body: 
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+        const raw = Buffer.concat(chunks);
+        // An RPC v2 CBOR request is answered in CBOR, errors included.
+        const cbor = res.headers['content-type'] === 'application/cbor';
+        const text = raw.toString('utf8');
+        const body = cbor ? (decode(raw) as Record<string, unknown>) : text ? (JSON.parse(text) as Record<string, unknown>) : {};
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
       });
     });
     req.on('timeout', () => req.destroy(new Error(`no answer to ${path} within 10 s`)));
@@ -97,7 +102,7 @@ describe('hostile input never reaches a crash', { timeout: 120_000 }, () => {
     await alive();
   });
 
-  test('a service that is not served gets a JSON AWS error naming it', { timeout: 30_000 }, async () => {
+  test('a service that is not served gets an AWS error naming it (JSON, or CBOR for an RPC v2 CBOR request)', { timeout: 30_000 }, async () => {
     const dynamo = await send(t.url, '/', { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'DynamoDB_20120810.ListTables' }, '{}');
     assert.equal(dynamo.status, 400);
     assert.equal(dynamo.body.__type, 'UnknownOperationException');
@@ -105,6 +110,7 @@ describe('hostile input never reaches a crash', { timeout: 120_000 }, () => {
 
     const rpc = await send(t.url, '/service/AmazonSQS/operation/ListQueues', { 'Content-Type': 'application/cbor' }, '');
     assert.equal(rpc.status, 400);
+    assert.equal(rpc.headers['content-type'], 'application/cbor');
     assert.match(String(rpc.body.message), /The service AmazonSQS is not emulated/);
 
     const signed = await send(
