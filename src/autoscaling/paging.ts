@@ -42,3 +42,36 @@ function decode(token: string, fingerprint: string): number {
   }
   throw invalidNextToken();
 }
+
+/** What every Describe* of a target's records filters on. */
+interface TargetScoped {
+  name: string;
+  arn: string;
+  resourceId: string;
+  dimension: string;
+  creationTime: number;
+}
+
+/**
+ * The records a DescribeScalingPolicies or DescribeScheduledActions call
+ * lists, oldest first: none outside SageMaker's namespace (the emulator
+ * scales nothing else), then by name, resource id and dimension when given.
+ */
+export function describeMatching<R extends TargetScoped>(
+  records: readonly R[],
+  input: { ServiceNamespace: string; ResourceId?: string; ScalableDimension?: string },
+  names: readonly string[] | undefined,
+): R[] {
+  if (input.ServiceNamespace !== 'sagemaker') {
+    return [];
+  }
+  const wanted = names && names.length > 0 ? new Set(names) : undefined;
+  return records
+    .filter(
+      (r) =>
+        (!wanted || wanted.has(r.name)) &&
+        (input.ResourceId === undefined || r.resourceId === input.ResourceId) &&
+        (input.ScalableDimension === undefined || r.dimension === input.ScalableDimension),
+    )
+    .sort((a, b) => a.creationTime - b.creationTime || a.arn.localeCompare(b.arn));
+}

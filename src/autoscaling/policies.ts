@@ -2,7 +2,7 @@ import { wireTime } from '../control-plane/list-paging.js';
 import type { Alarm, ScalingPolicy } from '../protocol/generated/application-autoscaling-types.js';
 import type { AasOperation, AutoScalingContext } from './context.js';
 import { limitExceeded, noScalableTarget, noScalingPolicy } from './errors.js';
-import { page } from './paging.js';
+import { describeMatching, page } from './paging.js';
 import { checkStepScaling, checkTargetTracking, policyTypeOf } from './policy-rules.js';
 import type { ScalableTargetRecord, ScalingPolicyRecord } from './records.js';
 import { policyArn, targetRef } from './resource-id.js';
@@ -81,19 +81,7 @@ export const deleteScalingPolicy: AasOperation<'DeleteScalingPolicy'> = (input, 
 };
 
 export const describeScalingPolicies: AasOperation<'DescribeScalingPolicies'> = (input, ctx) => {
-  const names = input.PolicyNames && input.PolicyNames.length > 0 ? new Set(input.PolicyNames) : undefined;
-  const matching =
-    input.ServiceNamespace !== 'sagemaker'
-      ? []
-      : ctx.tables.policies
-          .list(ctx.region)
-          .filter(
-            (p) =>
-              (!names || names.has(p.name)) &&
-              (input.ResourceId === undefined || p.resourceId === input.ResourceId) &&
-              (input.ScalableDimension === undefined || p.dimension === input.ScalableDimension),
-          )
-          .sort((a, b) => a.creationTime - b.creationTime || a.arn.localeCompare(b.arn));
+  const matching = describeMatching(ctx.tables.policies.list(ctx.region), input, input.PolicyNames);
   const filters = ['DescribeScalingPolicies', input.ServiceNamespace, input.PolicyNames, input.ResourceId, input.ScalableDimension];
   const { page: policies, NextToken } = page(matching, input, filters);
   return { ScalingPolicies: policies.map(wirePolicy), ...(NextToken ? { NextToken } : {}) };

@@ -2,7 +2,7 @@ import { inputTime, wireTime } from '../control-plane/list-paging.js';
 import type { ScalableTargetAction, ScheduledAction } from '../protocol/generated/application-autoscaling-types.js';
 import type { AasOperation } from './context.js';
 import { limitExceeded, minAboveMax, noMinOrMax, noScalableTarget, noScheduledAction, validation } from './errors.js';
-import { page } from './paging.js';
+import { describeMatching, page } from './paging.js';
 import type { ScheduledActionRecord } from './records.js';
 import { scheduledActionArn, targetRef } from './resource-id.js';
 import { checkTimezone, parseSchedule } from './schedule.js';
@@ -84,19 +84,7 @@ export const deleteScheduledAction: AasOperation<'DeleteScheduledAction'> = (inp
 };
 
 export const describeScheduledActions: AasOperation<'DescribeScheduledActions'> = (input, ctx) => {
-  const names = input.ScheduledActionNames && input.ScheduledActionNames.length > 0 ? new Set(input.ScheduledActionNames) : undefined;
-  const matching =
-    input.ServiceNamespace !== 'sagemaker'
-      ? []
-      : ctx.tables.actions
-          .list(ctx.region)
-          .filter(
-            (a) =>
-              (!names || names.has(a.name)) &&
-              (input.ResourceId === undefined || a.resourceId === input.ResourceId) &&
-              (input.ScalableDimension === undefined || a.dimension === input.ScalableDimension),
-          )
-          .sort((a, b) => a.creationTime - b.creationTime || a.arn.localeCompare(b.arn));
+  const matching = describeMatching(ctx.tables.actions.list(ctx.region), input, input.ScheduledActionNames);
   const filters = ['DescribeScheduledActions', input.ServiceNamespace, input.ScheduledActionNames, input.ResourceId, input.ScalableDimension];
   const { page: actions, NextToken } = page(matching, input, filters);
   return { ScheduledActions: actions.map(wireAction), ...(NextToken ? { NextToken } : {}) };
