@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, test } from 'node:test';
-import { SUITE, activities, harness, register, target } from './autoscaling-fixtures.test.js';
+import { SUITE, activities, harness, register, target } from '../helpers/autoscaling-harness.js';
 
 const MINUTE = 60_000;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ACCOUNT, SUITE, dispose, harness, register, resourceId, target, type Harness } from './autoscaling-fixtures.test.js';
+import { ACCOUNT, SUITE, dispose, harness, register, resourceId, target, type Harness } from '../helpers/autoscaling-harness.js';
 
 async function withTarget(t: { after(fn: () => Promise<void>): void }): Promise<Harness> {
   const h = await harness();

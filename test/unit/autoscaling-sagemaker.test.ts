@@ -26,7 +26,7 @@ import { openDatabase } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
 import { pollUntil } from '../helpers/bounded.js';
 import { FakeDocker } from '../helpers/fake-docker.js';
-import { FakeAlarms, INSTANCES, REGION, SUITE } from './autoscaling-fixtures.test.js';
+import { FakeAlarms, INSTANCES, REGION, SUITE } from '../helpers/autoscaling-harness.js';
 
 const IMAGE = 'sagemaker-emulator/echo-model:latest';
 const log = pino({ level: 'silent' });

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { ActivityLog, HISTORY_LIMIT } from '../../src/autoscaling/activity-log.js';
 import { percentChange, stepCapacity, targetTrackingCapacity } from '../../src/autoscaling/capacity-math.js';
 import { AutoScalingTables } from '../../src/autoscaling/tables.js';
-import { INSTANCES, SUITE, activities, dispose, harness, register, resourceId, target, type Harness } from './autoscaling-fixtures.test.js';
+import { INSTANCES, SUITE, activities, dispose, harness, register, resourceId, target, type Harness } from '../helpers/autoscaling-harness.js';
 
 const MINUTE = 60_000;
 

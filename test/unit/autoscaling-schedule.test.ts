@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AwsError } from '../../src/protocol/aws-error.js';
 import { nextRun, parseSchedule } from '../../src/autoscaling/schedule.js';
-import { ACCOUNT, SUITE, activities, dispose, harness, register, resourceId, target, type Harness } from './autoscaling-fixtures.test.js';
+import { ACCOUNT, SUITE, activities, dispose, harness, register, resourceId, target, type Harness } from '../helpers/autoscaling-harness.js';
 
 const MINUTE = 60_000;
 const at = (iso: string) => Date.parse(iso);

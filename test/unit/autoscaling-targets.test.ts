@@ -11,7 +11,7 @@ import {
   resourceId,
   target,
   type Harness,
-} from './autoscaling-fixtures.test.js';
+} from '../helpers/autoscaling-harness.js';
 
 async function withHarness(t: { after(fn: () => Promise<void>): void }): Promise<Harness> {
   const h = await harness();

@@ -12,7 +12,7 @@ import {
   ResourceNotFoundException,
   TagResourceCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { SUITE, dispose, harness } from './autoscaling-fixtures.test.js';
+import { SUITE, dispose, harness } from '../helpers/autoscaling-harness.js';
 
 describe('@aws-sdk/client-application-auto-scaling', SUITE, () => {
   test('register, put a policy, scale, describe; modelled errors', async (t) => {
@@ -58,5 +58,16 @@ describe('@aws-sdk/client-application-auto-scaling', SUITE, () => {
     const unknown = await client.send(new TagResourceCommand({ ResourceARN: other, Tags: { a: 'b' } })).catch((e: unknown) => e);
     assert.ok(unknown instanceof ResourceNotFoundException, String(unknown));
     assert.equal(unknown.ResourceName, other);
+  });
+});
+
+describe('autoscaling test harness', { timeout: 30_000 }, () => {
+  test('calls go over HTTP through the decoder: a model violation is the real ValidationException', async (t) => {
+    const h = await harness();
+    t.after(() => dispose(h));
+    const f = await h.fail('DescribeScalableTargets', { ServiceNamespace: 'nope' });
+    assert.equal(f.status, 400);
+    assert.equal(f.code, 'ValidationException');
+    assert.match(f.message, /^1 validation error detected: Value 'nope' at 'serviceNamespace' failed to satisfy constraint: Member must satisfy enum value set: \[ecs, /);
   });
 });

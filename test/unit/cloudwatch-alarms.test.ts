@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { ACCOUNT, assertAwsError, type Harness, harness, REGION, removeDirs } from './cloudwatch-harness.test.js';
+import { ACCOUNT, assertAwsError, type Harness, harness, REGION, removeDirs } from '../helpers/cloudwatch-harness.js';
 import type { AlarmInvocation } from '../../src/cloudwatch/alarm-actions.js';
 import type { MetricAlarm } from '../../src/protocol/generated/cloudwatch-types.js';
 

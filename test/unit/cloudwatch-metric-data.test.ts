@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertAwsError, type Harness, harness, removeDirs, seconds } from './cloudwatch-harness.test.js';
+import { assertAwsError, type Harness, harness, removeDirs, seconds } from '../helpers/cloudwatch-harness.js';
 import { parseExpression } from '../../src/cloudwatch/metric-math-parser.js';
 
 after(removeDirs);

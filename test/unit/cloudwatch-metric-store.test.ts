@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import pino from 'pino';
-import { assertAwsError, harness, removeDirs, seconds } from './cloudwatch-harness.test.js';
+import { assertAwsError, harness, removeDirs, seconds } from '../helpers/cloudwatch-harness.js';
 import type { MetricKey } from '../../src/cloudwatch/metric-sink.js';
 import { MetricStore } from '../../src/cloudwatch/metric-store.js';
 import { PeriodClock, type PeriodTick } from '../../src/cloudwatch/period-clock.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { assertAwsError, type Harness, harness, removeDirs, seconds } from './cloudwatch-harness.test.js';
+import { assertAwsError, type Harness, harness, removeDirs, seconds } from '../helpers/cloudwatch-harness.js';
 
 after(removeDirs);
 

@@ -15,7 +15,7 @@ import type { CloudWatchOperationName, CloudWatchOperations } from '../../src/pr
 import { decodeOrThrow } from '../../src/protocol/json-service.js';
 import { openDatabase } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
-import { FakeClock } from '../helpers/fake-clock.js';
+import { FakeClock } from './fake-clock.js';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';

@@ -11,8 +11,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { describe, test } from 'node:test';
 import pino from 'pino';
 import { AutoScaling } from '../../src/autoscaling/auto-scaling.js';
 import type { CapacityAdapter, RequestOutcome, SettledOutcome, VariantLookup, VariantView } from '../../src/autoscaling/capacity.js';
@@ -22,7 +20,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { PutMetricAlarmInput } from '../../src/protocol/generated/cloudwatch-types.js';
 import { openDatabase } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
-import { FakeClock } from '../helpers/fake-clock.js';
+import { FakeClock } from './fake-clock.js';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
@@ -263,17 +261,3 @@ export async function activities(h: Harness, endpoint?: string, includeNotScaled
   });
   return out.ScalingActivities as Record<string, unknown>[];
 }
-
-// Only when this file is the one being run, not in every file that imports the harness.
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-
-describe('autoscaling test harness', { ...SUITE, skip: !isMain }, () => {
-  test('calls go over HTTP through the decoder: a model violation is the real ValidationException', async (t) => {
-    const h = await harness();
-    t.after(() => dispose(h));
-    const f = await h.fail('DescribeScalableTargets', { ServiceNamespace: 'nope' });
-    assert.equal(f.status, 400);
-    assert.equal(f.code, 'ValidationException');
-    assert.match(f.message, /^1 validation error detected: Value 'nope' at 'serviceNamespace' failed to satisfy constraint: Member must satisfy enum value set: \[ecs, /);
-  });
-});
