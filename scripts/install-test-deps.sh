@@ -5,6 +5,7 @@
 #   docker-compose       compose-config.test.ts validates docker-compose.yml
 #   boto3, the AWS CLI   boto3-cli.test.ts drives the emulator with them
 #   python3's yaml       compose-config.test.ts reads `docker-compose config` output
+#   chromium             the web console's tests drive Debian's chromium with playwright-core
 # It says what it installs, does nothing when everything is there, and, when it is
 # not root or not on Debian, says what to install instead of failing later in a test.
 set -euo pipefail
@@ -19,9 +20,10 @@ command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2
 python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
 python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
 command -v aws >/dev/null 2>&1 || missing+=(awscli)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "test-deps: prometheus, docker-compose, boto3 and the AWS CLI are there"
+  echo "test-deps: prometheus, docker-compose, boto3, the AWS CLI and chromium are there"
   exit 0
 fi
 
