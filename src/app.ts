@@ -4,6 +4,8 @@ import type { AsyncInference } from './async-inference/async-inference.js';
 import type { AutoScaling } from './autoscaling/auto-scaling.js';
 import type { CloudWatch } from './cloudwatch/cloudwatch.js';
 import { CLOUDWATCH_NAMESPACE, CLOUDWATCH_QUERY_ERRORS } from './cloudwatch/errors.js';
+import { CONSOLE_PATH, webConsole } from './console/console.js';
+import type { OperationContext } from './control-plane/context.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
@@ -47,6 +49,10 @@ export interface AppDeps {
   cloudWatch: CloudWatch;
   /** Application Auto Scaling (AWS JSON 1.1). */
   autoScaling: AutoScaling;
+  /** The control plane's context for a region: what the console's actions call the operations with. */
+  sageMakerContext: (region: string) => OperationContext;
+  /** The emulator's own URL, once it listens (the console's invoke form calls it). */
+  baseUrl: () => string;
 }
 
 const INVOCATIONS = /^\/endpoints\/([^/]+)\/invocations$/;
@@ -63,6 +69,7 @@ const RESET = /^\/(?:_emulator|moto-api)\/reset$/;
  *   - `POST /endpoints/{name}/invocations-response-stream` → the same, answering an event stream;
  *   - `POST /endpoints/{name}/async-invocations` → InvokeEndpointAsync (queued, answered 202);
  *   - `POST /_emulator/reset` (and moto's `/moto-api/reset`) → delete everything;
+ *   - `/console/…` → the web console (and a browser's `GET /` is sent there);
  *   - a request signed for `s3` (header or presigned query) → the embedded S3 (src/s3/);
  *   - `X-Amz-Target: AnyScaleFrontendService.*` → Application Auto Scaling (src/autoscaling/);
  *   - CloudWatch in any of its protocols: signed for `monitoring`, `X-Amz-Target:
@@ -120,6 +127,7 @@ export function buildApp(deps: AppDeps): RequestListener {
       { method: 'POST', path: ASYNC_INVOCATIONS, handler: (req, res, info, m) => serveAsyncInvocation(deps, asyncDeps, req, res, m[1]!, info) },
       'sagemaker',
     )
+    .route({ method: '*', path: CONSOLE_PATH, handler: webConsole(deps, deps.log) })
     // POST / without a target: the control plane says what is missing.
     .route({ method: 'POST', path: /^\/$/, handler: controlPlane })
     .route({
@@ -237,6 +245,15 @@ function fallbackApp(deps: AppDeps): (req: IncomingMessage, res: ServerResponse,
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+
+  // A browser opening the emulator's address lands on the console; API clients (no text/html) are unaffected.
+  app.get('/', (req, res, next) => {
+    if ((req.headers.accept ?? '').includes('text/html')) {
+      res.redirect(302, '/console/');
+      return;
+    }
+    next();
+  });
 
   app.get('/health', (_req, res) => {
     deps.docker.ping().then(

@@ -127,6 +127,7 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
   cloudWatch.start();
   autoScaling.start();
 
+  let url = '';
   const server = http.createServer({ keepAliveTimeout: 65_000 }, buildApp({
       config,
       store,
@@ -141,13 +142,15 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
       clock,
       cloudWatch,
       autoScaling,
+      sageMakerContext,
+      baseUrl: () => url,
     }),);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url, stateDir: config.stateDir, gatewayId }, 'sagemaker-emulator listening');
 
   let closing: Promise<void> | undefined;
