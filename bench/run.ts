@@ -1,6 +1,7 @@
 import { benchAsyncOverhead } from './async-overhead.js';
 import { benchAutoscalingReaction } from './autoscaling-reaction.js';
 import { benchColdStart } from './cold-start.js';
+import { benchWarmPathWithConsole } from './console-open.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { benchEndpointCreation } from './endpoint-creation.js';
 import { benchMultiModel } from './multi-model.js';
@@ -49,6 +50,9 @@ try {
 }
 if (wanted('creation')) {
   console.log(await benchEndpointCreation(quick ? 5 : 9));
+}
+if (wanted('console')) {
+  console.log(await benchWarmPathWithConsole(quick ? 1000 : 4000, quick ? 2 : 3), '\n');
 }
 if (wanted('autoscaling')) {
   console.log(await benchAutoscalingReaction(quick ? 1 : 3), '\n');
