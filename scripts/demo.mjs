@@ -159,6 +159,7 @@ for (const target of Object.keys(greetings)) {
   say(`InvokeEndpoint ${mme} TargetModel=${target} → ${JSON.stringify(body.answer)} (${Date.now() - t0} ms, ${body.loadedModels} models loaded)`);
 }
 
+say(`web console: ${url}/console/ (open it in a browser: the endpoints, their charts, an invoke form)`);
 say(`the emulator keeps running on ${url}. Try:
     export AWS_ENDPOINT_URL=${url} AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1
     aws sagemaker describe-endpoint --endpoint-name ${name}
