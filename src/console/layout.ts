@@ -14,6 +14,8 @@ export type Section = (typeof NAV)[number]['id'];
  * A whole page: the navigation, the section's body, and the scripts every page
  * loads (htmx for the live parts, uPlot for the charts, console.js to draw
  * them). The scripts are served by the emulator itself (static-assets.ts).
+ * The empty icon keeps the browser from asking for /favicon.ico, which the
+ * API's fallback answers 400 (a console error on every page).
  */
 export function page(title: string, section: Section, body: Html): Html {
   return html`<!doctype html>
@@ -21,6 +23,7 @@ export function page(title: string, section: Section, body: Html): Html {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${title} · sagemaker-emulator</title>
 <link rel="stylesheet" href="/console/static/uPlot.min.css">
 <link rel="stylesheet" href="/console/static/console.css">
