@@ -1,6 +1,6 @@
 import type { EndpointConfigRecord, VariantSpec } from '../store/records.js';
 import { type Html, html } from './html.js';
-import { shownTime } from './job-times.js';
+import { shownTime } from './format.js';
 
 /** One endpoint config as the page shows it: the record, its region, and the endpoints that use it. */
 export interface ConfigRow {

@@ -1,7 +1,7 @@
 import type { JobRecord } from '../jobs/job-record.js';
 import { type Html, html } from './html.js';
 import { jobEnded } from './job-list.js';
-import { shownDuration, shownTime, statusBadge } from './job-times.js';
+import { shownDuration, shownTime, statusBadge } from './format.js';
 
 /**
  * The live part of a job's page. While the job runs, htmx fetches it again

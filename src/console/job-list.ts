@@ -4,7 +4,7 @@ import { recommendationJobKind, transformJobKind } from '../resources/kinds.js';
 import type { Store } from '../store/store.js';
 import { type Html, html } from './html.js';
 import { stepProgress } from './job-steps.js';
-import { shownDuration, shownTime, statusBadge } from './job-times.js';
+import { shownDuration, shownTime, statusBadge } from './format.js';
 
 export type JobKindPath = 'transform' | 'recommendation';
 

@@ -1,6 +1,6 @@
 import type { JobStep } from '../jobs/job-record.js';
 import { type Html, html } from './html.js';
-import { shownDuration, shownTime, statusBadge } from './job-times.js';
+import { shownDuration, shownTime, statusBadge } from './format.js';
 
 /**
  * A job's steps as the job runner keeps them (a transform job's input files,

@@ -2,7 +2,7 @@ import type { ContainerDefinition } from '../protocol/generated/sagemaker-types.
 import type { ModelRecord } from '../store/records.js';
 import { configAnchor } from './config-table.js';
 import { type Html, html } from './html.js';
-import { shownTime } from './job-times.js';
+import { shownTime } from './format.js';
 
 /** One model as the page shows it: the record, its region, and the configs whose variants name it. */
 export interface ModelRow {

@@ -1,6 +1,6 @@
 import type { ScalingActivityRecord } from '../autoscaling/records.js';
 import { type Html, html } from './html.js';
-import { shownTime, statusBadge } from './job-times.js';
+import { shownTime, statusBadge } from './format.js';
 
 /** Activities shown at most: the newest; DescribeScalingActivities has the rest. */
 export const SHOWN_ACTIVITIES = 50;

@@ -5,7 +5,7 @@ import type {
   TargetTrackingScalingPolicyConfiguration,
 } from '../protocol/generated/application-autoscaling-types.js';
 import { type Html, html } from './html.js';
-import { statusBadge } from './job-times.js';
+import { statusBadge } from './format.js';
 
 /**
  * The scaling policies: what each tracks or steps on, its cooldowns, and its

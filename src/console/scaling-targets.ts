@@ -1,7 +1,7 @@
 import type { ScalableTargetRecord, ScheduledActionRecord } from '../autoscaling/records.js';
 import type { EndpointRecord } from '../store/records.js';
 import { type Html, html } from './html.js';
-import { shownTime } from './job-times.js';
+import { shownTime } from './format.js';
 
 export interface TargetRow {
   region: string;
