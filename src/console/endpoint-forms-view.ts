@@ -98,6 +98,6 @@ export function actionResult(outcome: { ok: boolean; text: string } | undefined)
   if (!outcome) {
     return html`<div id="action-result" data-testid="action-result"></div>`;
   }
-  return html`<div id="action-result" data-testid="action-result" data-ok="${outcome.ok}">
+  return html`<div id="action-result" data-testid="action-result" data-ok="${outcome.ok ? 'true' : 'false'}">
 <p class="${outcome.ok ? 'good' : 'error'}" role="${outcome.ok ? 'status' : 'alert'}">${outcome.text}</p></div>`;
 }

@@ -83,9 +83,11 @@ export function endpointsRoutes(deps: ConsoleDeps): ConsoleRoute[] {
         }
         // The record's variants in its order, then any the store still has data of (a deleted endpoint's).
         const record = deps.store.endpoints.get(region, name);
+        // Names are case-insensitive; the metrics carry the name as it was created.
+        const endpoint = record?.name ?? name;
         const store = deps.cloudWatch.metrics;
-        const variants = [...new Set([...(record?.variants.map((v) => v.VariantName) ?? []), ...variantsWithData(store, name)])];
-        sendJson(res, chartData(store, name, variants, metric, Date.now()));
+        const variants = [...new Set([...(record?.variants.map((v) => v.VariantName) ?? []), ...variantsWithData(store, endpoint)])];
+        sendJson(res, chartData(store, endpoint, variants, metric, Date.now()));
       },
     },
     {

@@ -14,6 +14,8 @@ export type Section = (typeof NAV)[number]['id'];
  * A whole page: the navigation, the section's body, and the scripts every page
  * loads (htmx for the live parts, uPlot for the charts, console.js to draw
  * them). The scripts are served by the emulator itself (static-assets.ts).
+ * The empty icon keeps browsers from asking for /favicon.ico, which the
+ * listener answers as an unknown AWS operation (a 400 in the browser console).
  */
 export function page(title: string, section: Section, body: Html): Html {
   return html`<!doctype html>
@@ -22,6 +24,7 @@ export function page(title: string, section: Section, body: Html): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · sagemaker-emulator</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/static/uPlot.min.css">
 <link rel="stylesheet" href="/console/static/console.css">
 <script src="/console/static/htmx.min.js"></script>

@@ -14,6 +14,7 @@ import { pollUntil, TIMEOUT } from '../helpers/bounded.js';
 import { type ConsoleBrowser, launchBrowser } from '../helpers/browser.js';
 import { ECHO_IMAGE, managedContainers, requireDocker } from '../helpers/docker.js';
 import { credentials, startTestEmulator, stopAndClean, type TestEmulator, uniqueName } from '../helpers/emulator.js';
+import { createMultiModelEndpoint, MULTI_MODEL_IMAGE, uploadModels } from '../helpers/multi-model.js';
 import { createEndpoint, createModel, createServerlessEndpoint } from '../helpers/sagemaker.js';
 
 /** A serverless endpoint, not waited for (it is InService without a container). */
@@ -45,14 +46,16 @@ describe('console: the Endpoints views', { timeout: TIMEOUT.suite }, () => {
   let serverless: string;
   let asynchronous: string;
   let elsewhere: string;
+  /** A bucket of the embedded S3: async outputs, multi-model models. */
+  let bucket: string;
 
   before(async () => {
-    requireDocker(ECHO_IMAGE);
+    requireDocker(ECHO_IMAGE, MULTI_MODEL_IMAGE);
     te = await startTestEmulator({ SME_METRIC_PERIOD_SECONDS: '1' });
     browser = await launchBrowser();
     euWest = new SageMakerClient({ endpoint: te.url, region: 'eu-west-1', credentials, maxAttempts: 1 });
     const s3 = s3Client(te.url);
-    const bucket = await createBucket(s3, 'console');
+    bucket = await createBucket(s3, 'console');
     s3.destroy();
     [{ endpoint: provisioned }, { endpoint: serverless }, { endpoint: asynchronous }, { endpoint: elsewhere }] = await Promise.all([
       createEndpoint(te.sm),
@@ -106,6 +109,41 @@ describe('console: the Endpoints views', { timeout: TIMEOUT.suite }, () => {
     assert.deepEqual(browser.problems, []);
   });
 
+  test('a Failed endpoint shows its FailureReason in the list (line and tooltip) and in full on its page', { timeout: TIMEOUT.test }, async () => {
+    const { endpoint } = await createEndpoint(te.sm, { environment: { EXIT_AT_START: '3' }, wait: false });
+    await pollUntil(
+      'the endpoint Failed',
+      async () => (await te.sm.send(new DescribeEndpointCommand({ EndpointName: endpoint }))).EndpointStatus === 'Failed',
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    const { FailureReason } = await te.sm.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
+    const page = await browser.open(`${te.url}/console/`);
+    assert.equal(await cell(page, endpoint, 'status').getAttribute('title'), FailureReason);
+    assert.match((await cell(page, endpoint, 'failure-reason').textContent()) ?? '', /exited with code 3/);
+    await page.goto(`${te.url}/console/endpoints/${endpoint}`);
+    assert.equal(await page.locator('[data-testid="failure-full"]').textContent(), FailureReason);
+    await page.close();
+    assert.deepEqual(browser.problems, []);
+  });
+
+  test('a multi-model endpoint: the invoke form names the target model, and the container lists it as loaded', { timeout: TIMEOUT.test }, async () => {
+    const s3 = s3Client(te.url);
+    const prefix = await uploadModels(s3, bucket, 'mme/', { 'a.tar.gz': { answer: 'from a' } });
+    s3.destroy();
+    const { endpoint } = await createMultiModelEndpoint(te.sm, { prefix });
+    const page = await browser.open(`${te.url}/console/endpoints/${endpoint}`);
+    assert.equal(await page.locator('[data-testid="endpoint-live"] [data-testid="type"]').textContent(), 'multi-model');
+    assert.equal(await page.locator('[data-testid="loaded-models"]').textContent(), '—');
+    await page.fill('#invoke-target-model', 'a.tar.gz');
+    await page.click('[data-testid="invoke-submit"]');
+    await page.locator('#invoke-result[data-status]').waitFor({ timeout: UI_WAIT });
+    assert.equal(await page.locator('[data-testid="invoke-status"]').textContent(), '200');
+    assert.match((await page.locator('[data-testid="invoke-body"]').textContent()) ?? '', /from a/);
+    await page.locator('[data-testid="loaded-models"]', { hasText: 'a.tar.gz' }).waitFor({ timeout: UI_WAIT });
+    await page.close();
+    assert.deepEqual(browser.problems, []);
+  });
+
   test('the detail page: summary, containers, charts drawn after invocations, the log tail', { timeout: TIMEOUT.test }, async () => {
     for (let i = 0; i < 5; i++) {
       await te.runtime.send(new InvokeEndpointCommand({ EndpointName: provisioned, ContentType: 'application/json', Body: JSON.stringify({ i }) }));
@@ -134,6 +172,10 @@ describe('console: the Endpoints views', { timeout: TIMEOUT.suite }, () => {
     // The echo model logs each invocation; the tail shows the container's own lines.
     assert.match((await page.locator('[data-testid="log-tail"]').textContent()) ?? '', /"event":"invocation"/);
     await browser.screenshot(page, 'endpoint-detail');
+    // The list counts them too: the last 60 s of Invocations, no model error.
+    await page.goto(`${te.url}/console/`);
+    assert.equal(Number(await cell(page, provisioned, 'invocations').getAttribute('data-value')), 5);
+    assert.equal(Number(await cell(page, provisioned, 'errors').getAttribute('data-value')), 0);
     await page.close();
     assert.deepEqual(browser.problems, []);
   });
