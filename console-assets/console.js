@@ -13,7 +13,7 @@
           title: el.dataset.chartTitle || '',
           width: el.clientWidth || 420,
           height: 180,
-          series: [{}].concat(d.series.map(function (s, i) { return { label: s.label, stroke: ['#0b6bcb', '#b54708', '#067647', '#b42318'][i % 4] }; })),
+          series: [{}].concat(d.series.map(function (s, i) { return { label: s.label, stroke: ['#0b6bcb', '#b54708', '#067647', '#b42318'][i % 4], spanGaps: true }; })),
         };
         el._chart = new uPlot(opts, data, el);
       })

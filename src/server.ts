@@ -101,7 +101,7 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
   hosting.restore();
   asyncInference.start();
   const jobs = new JobRunner({ store, log, clock, concurrency: config.maxConcurrentJobs });
-  // Application Auto Scaling acts through the control plane's own UpdateEndpointWeightsAndCapacities.
+  // Application Auto Scaling and the web console act through the control plane's own operations.
   const sageMakerContext = (region: string): OperationContext => ({
     store,
     hosting,
@@ -111,7 +111,7 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
     region,
     accountId: config.accountId,
     requestId: randomUUID(),
-    log: log.child({ component: 'autoscaling' }),
+    log: log.child({ component: 'control-plane' }),
     now: () => clock.now(),
   });
   const autoScaling = new AutoScaling({ store, config, log, clock, alarms: cloudWatch.alarms, sageMakerContext });

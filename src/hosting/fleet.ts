@@ -41,6 +41,8 @@ export interface VariantFleet {
   untilIdle(timeoutMs?: number): Promise<void>;
   /** Ids of the containers that are up (ready or busy). */
   containerIds(): string[];
+  /** Every instance the fleet holds now, whatever its state (read-only use: the console's detail page). */
+  listInstances(): readonly ModelInstance[];
   stop(graceSeconds: number): Promise<void>;
 }
 

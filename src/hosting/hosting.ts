@@ -8,6 +8,7 @@ import type { EndpointDeployment } from './endpoint-deployment.js';
 import { FleetFactory } from './fleet-factory.js';
 import { gatewayLabels, removeOrphans } from './gateway-containers.js';
 import { type HostingContext, type HostingDeps, STOP_GRACE_SECONDS } from './hosting-context.js';
+import { deploymentInstances, type VariantInstances } from './instance-views.js';
 import type { InstanceEnv } from './model-instance.js';
 import { resetAll } from './reset-all.js';
 import { resize } from './resize.js';
@@ -103,6 +104,12 @@ export class Hosting {
   /** The containers of every variant, for the utilisation sampler. */
   containers(): { endpoint: string; variant: string; ids: string[] }[] {
     return this.ctx.registry.all().flatMap((d) => [...d.fleets.values()].map((f) => ({ endpoint: d.name, variant: f.variantName, ids: f.containerIds() })));
+  }
+
+  /** A live endpoint's instances by variant, as read-only views (the console's detail page); [] when it has none. */
+  instances(region: string, name: string): VariantInstances[] {
+    const d = this.ctx.registry.get(region, name);
+    return d ? deploymentInstances(d) : [];
   }
 
   /** Adds what provisioned instances cost since the last call: instance-seconds × hourly price. */

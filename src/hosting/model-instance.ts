@@ -63,6 +63,8 @@ export class ModelInstance {
   readonly requests: InFlightCounter;
   /** When the instance last finished a request (or became ready). */
   lastActivityAt = 0;
+  /** When the instance was made (its container's start began): the console shows its age. */
+  readonly createdAt: number;
   /** Set once the container is known to have exited. */
   exit: ContainerExitEvent | undefined;
   /** The models of a multi-model instance: on its disk, loaded in its container. */
@@ -81,6 +83,7 @@ export class ModelInstance {
       spec.jobName ? { job: spec.jobName, instance: this.instanceId } : { endpoint: spec.endpointName, variant: spec.variantName, instance: this.instanceId },
     );
     this.requests = new InFlightCounter(env.clock);
+    this.createdAt = env.clock.now();
     const mm = spec.multiModel;
     this.models = mm && new InstanceModels(mm, path.join(mm.instancesDir, this.instanceId), (r) => this.call(r), this.log, env.clock);
   }
@@ -196,6 +199,12 @@ export class ModelInstance {
       }
       log.info({ stream }, line);
     });
+  }
+
+  /** The container's last `lines` log lines as Docker has them, else the ones followed (the console's tail). */
+  async logTail(lines: number): Promise<string> {
+    const fromDocker = this.containerId ? await this.env.docker.logsTail(this.containerId, lines).catch(() => '') : '';
+    return fromDocker.trim() || this.recentLines.slice(-lines).join('\n').trim();
   }
 
   /** The container's last log lines, formatted for a FailureReason or an error message. */

@@ -234,6 +234,10 @@ export class ProvisionedFleet implements VariantFleet {
     return this.instances.filter((i) => i.status === 'Ready' && i.containerId).map((i) => i.containerId!);
   }
 
+  listInstances(): readonly ModelInstance[] {
+    return [...this.instances];
+  }
+
   instanceCount(): number {
     return this.instances.filter((i) => i.status === 'Ready').length;
   }

@@ -331,6 +331,10 @@ export class ServerlessFleet implements VariantFleet {
     return this.members.filter((m) => m.state === 'ready' && m.instance.containerId).map((m) => m.instance.containerId!);
   }
 
+  listInstances(): readonly ModelInstance[] {
+    return this.members.map((m) => m.instance);
+  }
+
   instanceCount(): number {
     return this.members.filter((m) => m.state === 'ready').length;
   }

@@ -397,6 +397,16 @@ export class Metrics {
     }
   }
 
+  /**
+   * sagemaker_estimated_cost_usd_total now, per endpoint and variant (the
+   * console's list): reading the counter first adds what running instances
+   * cost since the last read, as a scrape does.
+   */
+  async estimatedCosts(): Promise<{ endpoint: string; variant: string; usd: number }[]> {
+    const { values } = await this.cost.get();
+    return values.map((v) => ({ endpoint: String(v.labels.endpoint_name), variant: String(v.labels.variant_name), usd: v.value }));
+  }
+
   utilization(endpoint: string, variant: string, cpuPercent: number, memoryPercent: number): void {
     this.cloudWatch.utilization(endpoint, variant, cpuPercent, memoryPercent);
     const labels = this.labels(endpoint, variant);

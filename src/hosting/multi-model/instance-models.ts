@@ -94,6 +94,11 @@ export class InstanceModels {
     return e !== undefined && (e.loaded || e.pending !== undefined);
   }
 
+  /** The TargetModels loaded in the container now (the console's view of an instance). */
+  loadedTargets(): string[] {
+    return [...this.entries.values()].filter((e) => e.loaded).map((e) => e.target);
+  }
+
   loadedCount(): number {
     let n = 0;
     for (const e of this.entries.values()) {
