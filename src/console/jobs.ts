@@ -6,7 +6,7 @@ import { html } from './html.js';
 import { jobHref, jobLists } from './job-list.js';
 import { recommendationJobLive } from './job-recommendation.js';
 import { transformJobLive } from './job-transform.js';
-import { page } from './layout.js';
+import { livePanel, page } from './layout.js';
 import { type ConsoleRoute, sendHtml } from './router.js';
 
 /**
@@ -44,9 +44,7 @@ export function jobsRoutes(deps: ConsoleDeps): ConsoleRoute[] {
       path: /^\/jobs$/,
       handle: (_req, res) => {
         const body = html`<h1>Jobs</h1>
-<div id="jobs-live" class="jobs-view" data-testid="jobs-live" hx-get="/console/jobs/live" hx-trigger="every 2s" hx-swap="innerHTML">
-${jobLists(deps.store)}
-</div>`;
+${livePanel('jobs-live', '/console/jobs/live', jobLists(deps.store))}`;
         sendHtml(res, 200, page('Jobs', 'jobs', body));
       },
     },

@@ -43,3 +43,14 @@ ${body}
 </html>
 `;
 }
+
+/**
+ * A part of a page htmx replaces every 2 s with the fragment at `liveUrl`
+ * (the same markup the server put there first): how the lists show new state
+ * without a reload.
+ */
+export function livePanel(id: string, liveUrl: string, content: Html): Html {
+  return html`<div id="${id}" class="${id.replace(/-live$/, '')}-view" data-testid="${id}" hx-get="${liveUrl}" hx-trigger="every 2s" hx-swap="innerHTML">
+${content}
+</div>`;
+}

@@ -1,7 +1,7 @@
 import { AutoScalingTables } from '../autoscaling/tables.js';
 import type { ConsoleDeps } from './console-context.js';
 import { type Html, html } from './html.js';
-import { page } from './layout.js';
+import { livePanel, page } from './layout.js';
 import { type ConsoleRoute, sendHtml } from './router.js';
 import { activitiesTable, newestActivitiesFirst, SHOWN_ACTIVITIES } from './scaling-activities.js';
 import { policiesTable } from './scaling-policies.js';
@@ -21,9 +21,7 @@ export function scalingRoutes(deps: ConsoleDeps): ConsoleRoute[] {
       path: /^\/scaling$/,
       handle: (_req, res) => {
         const body = html`<h1>Scaling</h1>
-<div id="scaling-live" class="scaling-view" data-testid="scaling-live" hx-get="/console/scaling/live" hx-trigger="every 2s" hx-swap="innerHTML">
-${scalingSections(deps, tables)}
-</div>`;
+${livePanel('scaling-live', '/console/scaling/live', scalingSections(deps, tables))}`;
         sendHtml(res, 200, page('Scaling', 'scaling', body));
       },
     },
