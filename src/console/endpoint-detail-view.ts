@@ -1,8 +1,9 @@
 import type { VariantInstances } from '../hosting/instance-views.js';
 import { type Html, html } from './html.js';
 import { page } from './layout.js';
-import { endpointHref, formatAge, formatCount, formatTime } from './endpoint-format.js';
-import { capacityText, statusBadge, weightText } from './endpoint-list-view.js';
+import { endpointHref, formatCount } from './endpoint-format.js';
+import { durationText, shownTime } from './format.js';
+import { capacityText, endpointStatus, weightText } from './endpoint-list-view.js';
 import { CHARTS, type ChartName } from './endpoint-metrics.js';
 import { actionForms, invokeForm } from './endpoint-forms-view.js';
 import type { EndpointSummary } from './endpoint-summary.js';
@@ -69,12 +70,12 @@ export function liveSection(d: EndpointDetail): Html {
   const { summary: e, defaultRegion } = d;
   return html`<section id="endpoint-live" hx-get="${endpointHref(e.name, e.region, defaultRegion, '/live')}" hx-trigger="every 2s" hx-swap="outerHTML" data-testid="endpoint-live" data-status="${e.status}">
 <dl class="summary">
-  <dt>Status</dt><dd>${statusBadge(e)}</dd>
+  <dt>Status</dt><dd>${endpointStatus(e)}</dd>
   <dt>Type</dt><dd data-testid="type">${e.type}</dd>
   <dt>Endpoint config</dt><dd data-testid="config-name">${e.configName}</dd>
   <dt>ARN</dt><dd><code>${e.arn}</code></dd>
-  <dt>Created</dt><dd data-testid="created">${formatTime(e.creationTime)}</dd>
-  <dt>Last modified</dt><dd data-testid="modified">${formatTime(e.lastModifiedTime)}</dd>
+  <dt>Created</dt><dd data-testid="created">${shownTime(e.creationTime)}</dd>
+  <dt>Last modified</dt><dd data-testid="modified">${shownTime(e.lastModifiedTime)}</dd>
   ${lastUpdate(d)}
 </dl>
 <h2>Variants</h2>
@@ -98,7 +99,7 @@ export function goneSection(name: string): Html {
 function lastUpdate(d: EndpointDetail): Html {
   const e = d.summary;
   if (d.pending) {
-    return html`<dt>Update</dt><dd data-testid="last-update">in progress since ${formatTime(d.pending.startTime)}, to config ${d.pending.configName}</dd>`;
+    return html`<dt>Update</dt><dd data-testid="last-update">in progress since ${shownTime(d.pending.startTime)}, to config ${d.pending.configName}</dd>`;
   }
   if (e.failureReason && e.status !== 'Failed') {
     // InService with a FailureReason: the last update failed and was rolled back (hosting's roll-out).
@@ -128,7 +129,7 @@ function containersTable(d: EndpointDetail): Html {
   <td><code>${i.instanceId}</code></td>
   <td><code data-testid="container-id">${i.containerId?.slice(0, 12) ?? '—'}</code></td>
   <td class="state-${i.status}" data-testid="container-state">${i.status}</td>
-  <td data-testid="container-age">${formatAge(d.now - i.createdAt)}</td>
+  <td data-testid="container-age">${durationText(d.now - i.createdAt)}</td>
   <td>${i.inFlight}</td>
   ${multiModel ? html`<td data-testid="loaded-models">${(i.loadedModels ?? []).join(', ') || '—'}</td>` : ''}
 </tr>`,

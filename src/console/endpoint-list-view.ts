@@ -1,3 +1,4 @@
+import { statusBadge } from './format.js';
 import { type Html, html } from './html.js';
 import { page } from './layout.js';
 import { endpointHref, formatCount, formatUsd } from './endpoint-format.js';
@@ -46,7 +47,7 @@ function endpointRows(e: EndpointSummary, defaultRegion: string): Html {
     <a href="${endpointHref(e.name, e.region, defaultRegion)}" data-testid="endpoint-link">${e.name}</a>
     ${e.region === defaultRegion ? '' : html` <span class="region" data-testid="region">${e.region}</span>`}
   </th>
-  <td rowspan="${span}">${statusBadge(e)}</td>
+  <td rowspan="${span}">${endpointStatus(e)}</td>
   <td rowspan="${span}" data-testid="type">${e.type}</td>`;
   const cost = html`<td rowspan="${span}" data-testid="cost" data-usd="${e.costUsd}">${formatUsd(e.costUsd)}</td>`;
   if (e.variants.length === 0) {
@@ -58,9 +59,9 @@ ${e.variants.map((v, i) => html`<tr data-variant="${v.name}">${i === 0 ? first :
 }
 
 /** The status, with the FailureReason as a tooltip and, shortened, on a line of its own. */
-export function statusBadge(e: Pick<EndpointSummary, 'status' | 'failureReason'>): Html {
+export function endpointStatus(e: Pick<EndpointSummary, 'status' | 'failureReason'>): Html {
   const reason = e.failureReason;
-  return html`<span class="status status-${e.status}" data-testid="status"${reason ? html` title="${reason}"` : ''}>${e.status}</span>${
+  return html`${statusBadge(e.status, { testId: 'status', ...(reason ? { title: reason } : {}) })}${
     reason ? html`<div class="failure" data-testid="failure-reason">${reason.length > 160 ? `${reason.slice(0, 160)}…` : reason}</div>` : ''
   }`;
 }
