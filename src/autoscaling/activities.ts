@@ -17,8 +17,8 @@ export const describeScalingActivities: AasOperation<'DescribeScalingActivities'
           .list(ctx.region, input.ResourceId !== undefined ? { resourceId: input.ResourceId } : undefined)
           .filter((a) => input.ScalableDimension === undefined || a.dimension === input.ScalableDimension)
           .filter((a) => input.IncludeNotScaledActivities === true || a.notScaledReasons === undefined);
-  const filters = ['DescribeScalingActivities', input.ServiceNamespace, input.ResourceId, input.ScalableDimension, input.IncludeNotScaledActivities];
-  const { page: activities, NextToken } = page(all, input, filters);
+  const filters = [input.ServiceNamespace, input.ResourceId, input.ScalableDimension, input.IncludeNotScaledActivities];
+  const { page: activities, NextToken } = page(all, input, 'DescribeScalingActivities', filters);
   return { ScalingActivities: activities.map(wireActivity), ...(NextToken ? { NextToken } : {}) };
 };
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { decodeToken, encodeToken, fingerprint } from '../protocol/page-token.js';
 import { invalidNextToken, validation } from './errors.js';
 
 /**
@@ -9,12 +9,13 @@ import { invalidNextToken, validation } from './errors.js';
  */
 export const MAX_RESULTS = 50;
 
-interface Token {
-  o: number;
-  f: string;
-}
-
-export function page<T>(items: readonly T[], input: { MaxResults?: number; NextToken?: string }, filters: unknown): { page: T[]; NextToken?: string } {
+export function page<T>(
+  items: readonly T[],
+  input: { MaxResults?: number; NextToken?: string },
+  operation: string,
+  /** Every filter a page depends on: a token is refused under other filters. */
+  filters: unknown,
+): { page: T[]; NextToken?: string } {
   const max = input.MaxResults ?? MAX_RESULTS;
   if (max < 1 || max > MAX_RESULTS) {
     // NOT VERIFIED: Coral's wording for the documented range.
@@ -22,25 +23,11 @@ export function page<T>(items: readonly T[], input: { MaxResults?: number; NextT
       `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value ${max < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_RESULTS}`}`,
     );
   }
-  const fingerprint = createHash('sha256').update(JSON.stringify(filters)).digest('base64url').slice(0, 16);
-  const offset = input.NextToken === undefined ? 0 : decode(input.NextToken, fingerprint);
+  const print = fingerprint(filters);
+  const offset = decodeToken(input.NextToken, operation, print, () => invalidNextToken());
   const slice = items.slice(offset, offset + max);
   const next = offset + max;
-  return next < items.length ? { page: slice, NextToken: encode({ o: next, f: fingerprint }) } : { page: slice };
-}
-
-const encode = (t: Token) => Buffer.from(JSON.stringify(t), 'utf8').toString('base64url');
-
-function decode(token: string, fingerprint: string): number {
-  try {
-    const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<Token>;
-    if (typeof t.o === 'number' && Number.isInteger(t.o) && t.o >= 0 && t.f === fingerprint) {
-      return t.o;
-    }
-  } catch {
-    // not one of ours: refused below
-  }
-  throw invalidNextToken();
+  return next < items.length ? { page: slice, NextToken: encodeToken(operation, print, next) } : { page: slice };
 }
 
 /** What every Describe* of a target's records filters on. */

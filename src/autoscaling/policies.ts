@@ -82,8 +82,8 @@ export const deleteScalingPolicy: AasOperation<'DeleteScalingPolicy'> = (input, 
 
 export const describeScalingPolicies: AasOperation<'DescribeScalingPolicies'> = (input, ctx) => {
   const matching = describeMatching(ctx.tables.policies.list(ctx.region), input, input.PolicyNames);
-  const filters = ['DescribeScalingPolicies', input.ServiceNamespace, input.PolicyNames, input.ResourceId, input.ScalableDimension];
-  const { page: policies, NextToken } = page(matching, input, filters);
+  const filters = [input.ServiceNamespace, input.PolicyNames, input.ResourceId, input.ScalableDimension];
+  const { page: policies, NextToken } = page(matching, input, 'DescribeScalingPolicies', filters);
   return { ScalingPolicies: policies.map(wirePolicy), ...(NextToken ? { NextToken } : {}) };
 };
 

@@ -85,8 +85,8 @@ export const deleteScheduledAction: AasOperation<'DeleteScheduledAction'> = (inp
 
 export const describeScheduledActions: AasOperation<'DescribeScheduledActions'> = (input, ctx) => {
   const matching = describeMatching(ctx.tables.actions.list(ctx.region), input, input.ScheduledActionNames);
-  const filters = ['DescribeScheduledActions', input.ServiceNamespace, input.ScheduledActionNames, input.ResourceId, input.ScalableDimension];
-  const { page: actions, NextToken } = page(matching, input, filters);
+  const filters = [input.ServiceNamespace, input.ScheduledActionNames, input.ResourceId, input.ScalableDimension];
+  const { page: actions, NextToken } = page(matching, input, 'DescribeScheduledActions', filters);
   return { ScheduledActions: actions.map(wireAction), ...(NextToken ? { NextToken } : {}) };
 };
 

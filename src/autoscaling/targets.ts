@@ -88,7 +88,7 @@ export const describeScalableTargets: AasOperation<'DescribeScalableTargets'> = 
           .list(ctx.region)
           .filter((t) => (!ids || ids.has(t.resourceId)) && (!input.ScalableDimension || t.dimension === input.ScalableDimension))
           .sort((a, b) => a.creationTime - b.creationTime || a.arn.localeCompare(b.arn));
-  const { page: targets, NextToken } = page(matching, input, ['DescribeScalableTargets', input.ServiceNamespace, input.ResourceIds, input.ScalableDimension]);
+  const { page: targets, NextToken } = page(matching, input, 'DescribeScalableTargets', [input.ServiceNamespace, input.ResourceIds, input.ScalableDimension]);
   return { ScalableTargets: targets.map(wireTarget), ...(NextToken ? { NextToken } : {}) };
 };
 

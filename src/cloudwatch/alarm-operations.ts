@@ -7,7 +7,7 @@ import { metricAlarmOutput } from './alarm-output.js';
 import type { CloudWatchOperation } from './context.js';
 import { invalidFormat, invalidNextToken, invalidParameterCombination, validationError } from './errors.js';
 import { sameDimensions } from './metric-key.js';
-import { decodeToken, encodeToken, fingerprint } from './paging.js';
+import { decodeToken, encodeToken, fingerprint } from '../protocol/page-token.js';
 import { dimensionMap } from './wire-values.js';
 
 const DEFAULT_MAX_RECORDS = 50;

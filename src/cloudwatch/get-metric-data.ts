@@ -8,7 +8,7 @@ import { invalidNextToken, invalidParameterValue, missingParameter, validationEr
 import { MathError } from './metric-math-parser.js';
 import { evaluateQueries, queryResults, type QueryResult } from './metric-queries.js';
 import { checkQueries } from './metric-query-checks.js';
-import { decodeToken, encodeToken, fingerprint } from './paging.js';
+import { decodeToken, encodeToken, fingerprint } from '../protocol/page-token.js';
 import { requestTimeMs, wireTime } from './wire-values.js';
 import type { MetricDataResult } from '../protocol/generated/cloudwatch-types.js';
 

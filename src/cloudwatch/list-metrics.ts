@@ -8,7 +8,7 @@
 import type { CloudWatchOperation } from './context.js';
 import { invalidParameterValue } from './errors.js';
 import { matchesFilters, metricId } from './metric-key.js';
-import { decodeToken, encodeToken, fingerprint } from './paging.js';
+import { decodeToken, encodeToken, fingerprint } from '../protocol/page-token.js';
 import { dimensionList } from './wire-values.js';
 
 const PAGE_SIZE = 500;

@@ -1,12 +1,13 @@
 /**
- * NextToken for CloudWatch's paged operations (GetMetricData, ListMetrics,
- * DescribeAlarms). Tokens are opaque to the client; inside, the operation, a
- * fingerprint of the request's filters and an offset. A token from another
+ * NextToken for the paged operations of CloudWatch (GetMetricData,
+ * ListMetrics, DescribeAlarms) and Application Auto Scaling (Describe*).
+ * Tokens are opaque to the client; inside, the operation, a fingerprint of the
+ * request's filters and an offset. A token from another
  * operation, from other filters, or made up, is refused with the error each
  * operation's model names (the caller passes it).
  */
 import { createHash } from 'node:crypto';
-import type { AwsError } from '../protocol/aws-error.js';
+import type { AwsError } from './aws-error.js';
 
 interface TokenBody {
   o: string;
