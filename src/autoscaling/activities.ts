@@ -1,4 +1,4 @@
-import { wireTime } from '../control-plane/list-paging.js';
+import { wireTime } from '../protocol/wire-time.js';
 import type { ScalingActivity } from '../protocol/generated/application-autoscaling-types.js';
 import type { AasOperation } from './context.js';
 import { page } from './paging.js';

@@ -1,4 +1,4 @@
-import { inputTime, wireTime } from '../control-plane/list-paging.js';
+import { inputTime, wireTime } from '../protocol/wire-time.js';
 import type { ScalableTargetAction, ScheduledAction } from '../protocol/generated/application-autoscaling-types.js';
 import type { AasOperation } from './context.js';
 import { limitExceeded, minAboveMax, noMinOrMax, noScalableTarget, noScheduledAction, validation } from './errors.js';

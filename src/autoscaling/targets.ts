@@ -1,4 +1,4 @@
-import { wireTime } from '../control-plane/list-paging.js';
+import { wireTime } from '../protocol/wire-time.js';
 import type { ScalableTarget } from '../protocol/generated/application-autoscaling-types.js';
 import type { AasOperation, AutoScalingContext } from './context.js';
 import { noScalableTarget } from './errors.js';

@@ -1,6 +1,6 @@
 /** A stored alarm as DescribeAlarms and DescribeAlarmsForMetric return it (the MetricAlarm shape). */
 import type { MetricAlarmRecord } from './alarm-record.js';
-import { wireTime } from './wire-values.js';
+import { wireTime } from '../protocol/wire-time.js';
 import type { MetricAlarm } from '../protocol/generated/cloudwatch-types.js';
 
 export function metricAlarmOutput(alarm: MetricAlarmRecord): MetricAlarm {

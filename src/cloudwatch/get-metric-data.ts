@@ -9,7 +9,8 @@ import { MathError } from './metric-math-parser.js';
 import { evaluateQueries, queryResults, type QueryResult } from './metric-queries.js';
 import { checkQueries } from './metric-query-checks.js';
 import { decodeToken, encodeToken, fingerprint } from '../protocol/page-token.js';
-import { requestTimeMs, wireTime } from './wire-values.js';
+import { wireTime } from '../protocol/wire-time.js';
+import { requestTimeMs } from './wire-values.js';
 import type { MetricDataResult } from '../protocol/generated/cloudwatch-types.js';
 
 const DEFAULT_MAX_DATAPOINTS = 100_800;

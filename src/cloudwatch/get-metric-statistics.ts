@@ -14,7 +14,8 @@ import type { CloudWatchOperation } from './context.js';
 import { invalidParameterCombination, invalidParameterValue } from './errors.js';
 import type { WindowStats } from './metric-store.js';
 import { notEmulatedText, type ParsedStatistic, parseStatistic, statisticValue } from './statistics.js';
-import { dimensionMap, requestTimeMs, wireTime } from './wire-values.js';
+import { wireTime } from '../protocol/wire-time.js';
+import { dimensionMap, requestTimeMs } from './wire-values.js';
 import type { Datapoint, StandardUnit } from '../protocol/generated/cloudwatch-types.js';
 
 /** "The maximum number of data points returned from a single call is 1,440." */

@@ -8,7 +8,8 @@ import type { CloudWatchContext, CloudWatchOperation } from './context.js';
 import { invalidParameterCombination, invalidParameterValue, limitExceeded, missingParameter } from './errors.js';
 import type { MetricKey, MetricUnit } from './metric-sink.js';
 import type { Sample } from './metric-store.js';
-import { dimensionMap, inputTimeMs } from './wire-values.js';
+import { inputTime } from '../protocol/wire-time.js';
+import { dimensionMap } from './wire-values.js';
 import type { MetricDatum } from '../protocol/generated/cloudwatch-types.js';
 
 /** "Values must be in the range of -2^360 to 2^360." */
@@ -82,7 +83,7 @@ function checkTimestamp(d: MetricDatum, at: string, ctx: CloudWatchContext): num
   if (d.Timestamp === undefined) {
     return now;
   }
-  const ms = inputTimeMs(d.Timestamp);
+  const ms = inputTime(d.Timestamp);
   if (ms === undefined) {
     throw invalidParameterValue(`The value ${String(d.Timestamp)} for parameter ${at}.Timestamp is invalid.`);
   }

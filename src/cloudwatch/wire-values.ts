@@ -2,38 +2,20 @@
  * Values as CloudWatch's wire carries them, both ways: timestamps, dimension
  * lists, and the Java-formatted numbers and dates of alarm texts.
  */
+import { inputTime } from '../protocol/wire-time.js';
 import { invalidParameterValue } from './errors.js';
 import type { Dimensions as DimensionMap } from './metric-sink.js';
 import type { Dimension } from '../protocol/generated/cloudwatch-types.js';
 
-/**
- * A request timestamp in epoch ms. The JSON protocols send epoch seconds
- * (fractions allowed); the query protocol and hand-written JSON send ISO-8601
- * strings. Undefined when it is neither.
- */
-export function inputTimeMs(value: number | string | undefined): number | undefined {
-  if (typeof value === 'number') {
-    return Number.isFinite(value) ? value * 1000 : undefined;
-  }
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  return undefined;
-}
-
 /** A required request timestamp in epoch ms, or the error for one that is not a time. */
 export function requestTimeMs(value: number | string, name: string): number {
-  const ms = inputTimeMs(value);
+  const ms = inputTime(value);
   if (ms === undefined) {
     // NOT VERIFIED: the text for an unparseable timestamp string (the JSON protocols cannot send one).
     throw invalidParameterValue(`The value ${String(value)} for parameter ${name} is invalid.`);
   }
   return ms;
 }
-
-/** Output timestamps are epoch seconds (the protocol layer writes them in its own form). */
-export const wireTime = (ms: number): number => ms / 1000;
 
 /** Dimensions as a map (a metric's identity), from the wire's list. */
 export function dimensionMap(list: readonly Dimension[] | undefined): DimensionMap {

@@ -5,7 +5,8 @@ import type { EndpointConfigRecord, EndpointRecord, ModelRecord, VariantState } 
 import { insertWithTags } from './create-resource.js';
 import { ENDPOINT_CREATED_STATUS, canTransition, transitionEndpoint } from '../store/endpoint-lifecycle.js';
 import type { Operation, OperationContext } from './context.js';
-import { paginate, wireTime } from './list-paging.js';
+import { wireTime } from '../protocol/wire-time.js';
+import { paginate } from './list-paging.js';
 import { alreadyExists, getOrNotFound, notFound } from './not-found.js';
 
 export const createEndpoint: Operation<'CreateEndpoint'> = (input, ctx) => {

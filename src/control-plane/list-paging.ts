@@ -1,3 +1,4 @@
+import { inputTime } from '../protocol/wire-time.js';
 import { validationException } from '../protocol/wire-errors.js';
 
 /**
@@ -23,18 +24,6 @@ export interface ListInput {
   SortOrder?: string;
   NextToken?: string;
   MaxResults?: number;
-}
-
-/** Request timestamps come as epoch seconds; ISO strings are tolerated (docs/aws-contract.md §2.1). */
-export function inputTime(value: unknown): number | undefined {
-  if (typeof value === 'number') {
-    return value * 1000;
-  }
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  return undefined;
 }
 
 function decodeToken(token: unknown): number {
@@ -88,6 +77,3 @@ export function paginate<T extends Listable>(items: T[], input: ListInput): { pa
     ? { page }
     : { page, NextToken: Buffer.from(JSON.stringify({ offset: next })).toString('base64url') };
 }
-
-/** Epoch milliseconds to the epoch seconds SageMaker writes (docs/aws-contract.md §2.2). */
-export const wireTime = (ms: number) => ms / 1000;

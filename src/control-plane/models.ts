@@ -3,7 +3,8 @@ import { arnOf, modelKind } from '../resources/kinds.js';
 import type { ModelRecord } from '../store/records.js';
 import { insertWithTags } from './create-resource.js';
 import type { Operation } from './context.js';
-import { paginate, wireTime } from './list-paging.js';
+import { wireTime } from '../protocol/wire-time.js';
+import { paginate } from './list-paging.js';
 import { getOrNotFound } from './not-found.js';
 import { checkMultiModelContainers } from './multi-model-rules.js';
 

@@ -6,7 +6,8 @@ import { type RecommendationJobRecord, recommendationJobLifecycle } from '../rec
 import { arnOf, recommendationJobKind } from '../resources/kinds.js';
 import type { Operation } from './context.js';
 import { insertWithTags } from './create-resource.js';
-import { paginate, wireTime } from './list-paging.js';
+import { wireTime } from '../protocol/wire-time.js';
+import { paginate } from './list-paging.js';
 import { getOrNotFound } from './not-found.js';
 import { checkRecommendationInput } from './recommendation-rules.js';
 

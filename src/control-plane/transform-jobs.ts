@@ -7,7 +7,8 @@ import { validationException } from '../protocol/wire-errors.js';
 import { arnOf, modelKind, transformJobKind } from '../resources/kinds.js';
 import type { Operation, OperationContext } from './context.js';
 import { insertWithTags } from './create-resource.js';
-import { paginate, wireTime } from './list-paging.js';
+import { wireTime } from '../protocol/wire-time.js';
+import { paginate } from './list-paging.js';
 import { getOrNotFound, notFound } from './not-found.js';
 
 /** The largest payload batch transform takes, alone and times MaxConcurrentTransforms (API reference, MaxPayloadInMB). */

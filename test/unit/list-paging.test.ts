@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type Listable, inputTime, paginate, wireTime } from '../../src/control-plane/list-paging.js';
+import { type Listable, paginate } from '../../src/control-plane/list-paging.js';
+import { inputTime, wireTime } from '../../src/protocol/wire-time.js';
 import { AwsError } from '../../src/protocol/aws-error.js';
 
 const T0 = Date.UTC(2026, 0, 1);
