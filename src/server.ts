@@ -7,6 +7,7 @@ import { transformJobs } from './batch-transform/transform-job.js';
 import { AutoScaling } from './autoscaling/auto-scaling.js';
 import { CloudWatch } from './cloudwatch/cloudwatch.js';
 import type { OperationContext } from './control-plane/context.js';
+import { operationContext } from './control-plane/handler.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { recommendationJobs } from './recommender/recommendation-job.js';
 import { snsNotifier } from './async-inference/notifier.js';
@@ -102,18 +103,9 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
   asyncInference.start();
   const jobs = new JobRunner({ store, log, clock, concurrency: config.maxConcurrentJobs });
   // Application Auto Scaling and the web console act through the control plane's own operations.
-  const sageMakerContext = (region: string): OperationContext => ({
-    store,
-    hosting,
-    jobs,
-    objects,
-    config,
-    region,
-    accountId: config.accountId,
-    requestId: randomUUID(),
-    log: log.child({ component: 'control-plane' }),
-    now: () => clock.now(),
-  });
+  const controlPlaneDeps = { config, store, hosting, jobs, objects, log, now: () => clock.now() };
+  const sageMakerContext = (region: string): OperationContext =>
+    operationContext(controlPlaneDeps, region, randomUUID(), log.child({ component: 'control-plane' }));
   const autoScaling = new AutoScaling({ store, config, log, clock, alarms: cloudWatch.alarms, sageMakerContext });
   cloudWatch.onAction('arn:aws:autoscaling:', autoScaling.onAlarmAction);
   // As on AWS, deleting an endpoint deregisters its scalable targets (and their policies and alarms).

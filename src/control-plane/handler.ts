@@ -30,17 +30,26 @@ export function sageMakerControlPlane(deps: ControlPlaneDeps): RequestHandler {
     // Validated as the real service does; unknown members are dropped, as it ignores them.
     decode: (operation, input) =>
       decodeWithLocalModelData(operation, input, (masked) => decodeOrThrow('sagemaker', operation, masked)),
-    context: (info, operation) => ({
-      store: deps.store,
-      hosting: deps.hosting,
-      jobs: deps.jobs,
-      objects: deps.objects,
-      config: deps.config,
-      region: info.region,
-      accountId: deps.config.accountId,
-      requestId: info.requestId,
-      log: deps.log.child({ requestId: info.requestId, operation }),
-      now: deps.now,
-    }),
+    context: (info, operation) => operationContext(deps, info.region, info.requestId, deps.log.child({ requestId: info.requestId, operation })),
   });
+}
+
+/**
+ * What an operation runs with: for a request, and for the emulator's own
+ * callers of the operations (Application Auto Scaling, the web console), which
+ * act through the same handlers as a client.
+ */
+export function operationContext(deps: ControlPlaneDeps, region: string, requestId: string, log: Logger): OperationContext {
+  return {
+    store: deps.store,
+    hosting: deps.hosting,
+    jobs: deps.jobs,
+    objects: deps.objects,
+    config: deps.config,
+    region,
+    accountId: deps.config.accountId,
+    requestId,
+    log,
+    now: deps.now,
+  };
 }
