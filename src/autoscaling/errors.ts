@@ -19,8 +19,6 @@ export const resourceNotFound = (arn: string) =>
 
 export const limitExceeded = (message: string) => new AwsError('LimitExceededException', message);
 
-export const concurrentUpdate = (message: string) => new AwsError('ConcurrentUpdateException', message);
-
 /** NOT VERIFIED: the text is the model's description of the exception. */
 export const invalidNextToken = () => new AwsError('InvalidNextTokenException', 'The next token supplied was invalid.');
 
