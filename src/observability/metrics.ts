@@ -303,14 +303,7 @@ export class Metrics {
     const labels = this.labels(o.endpoint, o.variant);
     this.invocations.inc(labels);
     this.perInstance.inc(labels, 1 / Math.max(1, o.instances));
-    if (o.status < 200 || o.status >= 300) {
-      this.modelErrors.inc(labels);
-      if (o.status >= 400 && o.status < 500) {
-        this.errors4xx.inc(labels);
-      } else if (o.status >= 500) {
-        this.errors5xx.inc(labels);
-      }
-    }
+    this.errorCounts(labels, o.status);
     if (o.modelSeconds !== undefined) {
       this.modelLatency.observe(labels, o.modelSeconds);
     }
@@ -325,16 +318,22 @@ export class Metrics {
   asyncModelCall(endpoint: string, variant: string, status: number, modelSeconds: number | undefined): void {
     this.cloudWatch.asyncModelCall(endpoint, variant, status, modelSeconds);
     const labels = this.labels(endpoint, variant);
-    if (status < 200 || status >= 300) {
-      this.modelErrors.inc(labels);
-      if (status >= 400 && status < 500) {
-        this.errors4xx.inc(labels);
-      } else if (status >= 500) {
-        this.errors5xx.inc(labels);
-      }
-    }
+    this.errorCounts(labels, status);
     if (modelSeconds !== undefined) {
       this.modelLatency.observe(labels, modelSeconds);
+    }
+  }
+
+  /** A model's answer that is not 2xx: a model error, and a 4XX or 5XX one by its status (0: no answer). */
+  private errorCounts(labels: { endpoint_name: string; variant_name: string }, status: number): void {
+    if (status >= 200 && status < 300) {
+      return;
+    }
+    this.modelErrors.inc(labels);
+    if (status >= 400 && status < 500) {
+      this.errors4xx.inc(labels);
+    } else if (status >= 500) {
+      this.errors5xx.inc(labels);
     }
   }
 
