@@ -5,6 +5,8 @@
  * Html join without separators. Nothing a user sent (names, tags, container
  * logs, request bodies) can become markup.
  */
+import { escapeHtml } from '../shared/escape-html.js';
+
 export class Html {
   constructor(readonly text: string) {}
   toString(): string {
@@ -12,11 +14,6 @@ export class Html {
   }
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
 
 function render(value: unknown): string {
   if (value instanceof Html) {

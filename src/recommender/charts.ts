@@ -4,6 +4,7 @@
  * configuration, one point per load level, and cost per inference by
  * configuration. Written beside the results (src/recommender/recommendation-job.ts).
  */
+import { escapeHtml } from '../shared/escape-html.js';
 export interface CurvePoint {
   invocationsPerMinute: number;
   latencyMs: number;
@@ -19,7 +20,6 @@ const H = 420;
 const PAD = { left: 70, right: 220, top: 40, bottom: 50 };
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 1 ? n.toFixed(1) : n.toPrecision(2));
 
 function frame(title: string, xLabel: string, yLabel: string, xMax: number, yMax: number): string[] {
@@ -30,11 +30,11 @@ function frame(title: string, xLabel: string, yLabel: string, xMax: number, yMax
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2 - PAD.right / 2}" y="22" text-anchor="middle" font-size="15">${esc(title)}</text>`,
+    `<text x="${W / 2 - PAD.right / 2}" y="22" text-anchor="middle" font-size="15">${escapeHtml(title)}</text>`,
     `<line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y0}" stroke="black"/>`,
     `<line x1="${x0}" y1="${y0}" x2="${x0}" y2="${y1}" stroke="black"/>`,
-    `<text x="${(x0 + x1) / 2}" y="${H - 12}" text-anchor="middle">${esc(xLabel)}</text>`,
-    `<text x="16" y="${(y0 + y1) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(y0 + y1) / 2})">${esc(yLabel)}</text>`,
+    `<text x="${(x0 + x1) / 2}" y="${H - 12}" text-anchor="middle">${escapeHtml(xLabel)}</text>`,
+    `<text x="16" y="${(y0 + y1) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(y0 + y1) / 2})">${escapeHtml(yLabel)}</text>`,
   ];
   for (let i = 0; i <= 4; i++) {
     const xv = (xMax * i) / 4;
@@ -65,7 +65,7 @@ export function latencyThroughputSvg(jobName: string, series: Series[]): string 
       parts.push(`<circle cx="${x}" cy="${y}" r="3.5" fill="${color}"/>`);
     }
     parts.push(`<rect x="${W - PAD.right + 16}" y="${PAD.top + i * 20 - 9}" width="12" height="12" fill="${color}"/>`);
-    parts.push(`<text x="${W - PAD.right + 34}" y="${PAD.top + i * 20 + 1}">${esc(s.label)}</text>`);
+    parts.push(`<text x="${W - PAD.right + 34}" y="${PAD.top + i * 20 + 1}">${escapeHtml(s.label)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');
@@ -83,7 +83,7 @@ export function costPerInferenceSvg(jobName: string, bars: { label: string; cost
     parts.push(`<rect x="${x.toFixed(1)}" y="${(H - PAD.bottom - h).toFixed(1)}" width="${(width * 0.7).toFixed(1)}" height="${h.toFixed(1)}" fill="${color}"/>`);
     parts.push(`<text x="${(x + width * 0.35).toFixed(1)}" y="${(H - PAD.bottom - h - 4).toFixed(1)}" text-anchor="middle">${b.costPerInference.toExponential(2)}</text>`);
     parts.push(`<rect x="${W - PAD.right + 16}" y="${PAD.top + i * 20 - 9}" width="12" height="12" fill="${color}"/>`);
-    parts.push(`<text x="${W - PAD.right + 34}" y="${PAD.top + i * 20 + 1}">${esc(b.label)}</text>`);
+    parts.push(`<text x="${W - PAD.right + 34}" y="${PAD.top + i * 20 + 1}">${escapeHtml(b.label)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');
