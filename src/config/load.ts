@@ -22,6 +22,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.SME_AUTH === 'strict' && !e.SME_CREDENTIALS) {
+    throw new ConfigError('invalid configuration:\n  SME_CREDENTIALS: SME_AUTH=strict needs at least one AKID:SECRET pair');
+  }
   return {
     host: e.SME_HOST,
     port: e.SME_PORT,
@@ -45,5 +48,20 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     metricPeriodSeconds: e.SME_METRIC_PERIOD_SECONDS,
     mmeDiskLimitBytes: e.SME_MME_DISK_LIMIT_MB === undefined ? undefined : e.SME_MME_DISK_LIMIT_MB * 1024 * 1024,
     dockerHost: e.DOCKER_HOST,
+    auth: e.SME_AUTH,
+    credentials: parseCredentials(e.SME_CREDENTIALS),
+    imageFallback: e.SME_IMAGE_FALLBACK,
+    isolationRelayImage: e.SME_ISOLATION_RELAY_IMAGE,
+    containerHardening: e.SME_CONTAINER_HARDENING === 'on',
+    dataCaptureFlushMs: e.SME_DATA_CAPTURE_FLUSH_SECONDS * 1000,
   };
+}
+
+function parseCredentials(raw: string | undefined): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const pair of raw?.split(',') ?? []) {
+    const colon = pair.indexOf(':');
+    keys.set(pair.slice(0, colon), pair.slice(colon + 1));
+  }
+  return keys;
 }

@@ -83,6 +83,36 @@ export const envSchema = z.object({
   SME_METRIC_PERIOD_SECONDS: intFromEnv(1, 3600).default(60),
   /** Jobs (batch transform, Inference Recommender) that run at once; more wait for a free worker. */
   SME_MAX_CONCURRENT_JOBS: intFromEnv(1, 64).default(2),
+  /**
+   * `strict` verifies every request's SigV4 signature (header or presigned)
+   * against SME_CREDENTIALS and answers as AWS does when it does not match;
+   * `any` (the default) accepts any credentials, as local tools usually do.
+   */
+  SME_AUTH: z.enum(['any', 'strict']).default('any'),
+  /** `AKID:SECRET` pairs, comma-separated: the keys strict auth accepts. */
+  SME_CREDENTIALS: z
+    .string()
+    .regex(/^[^:,\s]+:[^,\s]+(,[^:,\s]+:[^,\s]+)*$/, 'must be AKID:SECRET pairs, comma-separated')
+    .optional(),
+  /**
+   * A model image that is missing locally and cannot be pulled runs as this
+   * image instead (logged; Describe* still shows the requested one), so test
+   * suites written with placeholder ECR URIs get serving endpoints.
+   */
+  SME_IMAGE_FALLBACK: z.string().min(1).optional(),
+  /**
+   * EnableNetworkIsolation: the image of the relay container that forwards the
+   * gateway's requests into an isolated model's network (any image with `node`
+   * on its PATH). The default is built from this machine's Node.js when missing.
+   */
+  SME_ISOLATION_RELAY_IMAGE: z.string().min(1).default('sagemaker-emulator/node-base:local'),
+  /**
+   * `on`: model containers run with no-new-privileges and only the capabilities
+   * a model server needs; `off`: Docker's defaults.
+   */
+  SME_CONTAINER_HARDENING: z.enum(['on', 'off']).default('on'),
+  /** Data capture: how often captured records are written out as one S3 object per variant. */
+  SME_DATA_CAPTURE_FLUSH_SECONDS: intFromEnv(1, 3600).default(5),
   /** Standard Docker variable, read here so that nothing else reads the environment. */
   DOCKER_HOST: z.string().optional(),
 });
@@ -115,4 +145,13 @@ export interface Config {
   /** Undefined: each variant's VolumeSizeInGB (30 GB when unset). */
   mmeDiskLimitBytes: number | undefined;
   dockerHost: string | undefined;
+  /** SME_AUTH: `any` accepts any credentials; `strict` verifies SigV4 against `credentials`. */
+  auth: 'any' | 'strict';
+  /** SME_CREDENTIALS: access key id → secret. */
+  credentials: Map<string, string>;
+  /** SME_IMAGE_FALLBACK: the stand-in for a model image that is missing and cannot be pulled. */
+  imageFallback: string | undefined;
+  isolationRelayImage: string;
+  containerHardening: boolean;
+  dataCaptureFlushMs: number;
 }
