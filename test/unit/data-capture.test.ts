@@ -105,14 +105,10 @@ describe('data capture (Model Monitor)', { timeout: TIMEOUT.test }, () => {
     assert.equal(captureSummary(config({ EnableCapture: false })).CaptureStatus, 'Stopped');
   });
 
-  test('CreateEndpointConfig rules: s3:// only, no duplicate modes, no serverless', () => {
-    const input = (dc: DataCaptureConfig, serverless = false): CreateEndpointConfigInput => ({
+  test('CreateEndpointConfig rules: s3:// only, no duplicate modes', () => {
+    const input = (dc: DataCaptureConfig): CreateEndpointConfigInput => ({
       EndpointConfigName: 'c',
-      ProductionVariants: [
-        serverless
-          ? { VariantName: 'v', ModelName: 'm', ServerlessConfig: { MemorySizeInMB: 1024, MaxConcurrency: 1 } }
-          : { VariantName: 'v', ModelName: 'm', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 },
-      ],
+      ProductionVariants: [{ VariantName: 'v', ModelName: 'm', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
       DataCaptureConfig: dc,
     });
     checkDataCaptureConfig(input(config()));
@@ -120,7 +116,6 @@ describe('data capture (Model Monitor)', { timeout: TIMEOUT.test }, () => {
     assert.throws(() => checkDataCaptureConfig(input(config({ CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Input' }] }))), {
       name: 'ValidationException',
     });
-    assert.throws(() => checkDataCaptureConfig(input(config(), true)), /serverless/);
   });
 
   test('batches are one object per flush; a missing bucket is counted, not thrown; a full buffer drops', async () => {
