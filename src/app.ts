@@ -21,6 +21,8 @@ import { writeAwsError } from './protocol/error-response.js';
 import { logOutcome } from './protocol/json-service.js';
 import { multiProtocolService } from './protocol/multi-protocol-service.js';
 import { unknownOperation, validationError } from './protocol/wire-errors.js';
+import type { DataCapture } from './data-capture/data-capture.js';
+import { FaultTags } from './runtime-plane/fault-injection.js';
 import { type InvokeAsyncDeps, invokeEndpointAsync } from './runtime-plane/invoke-async.js';
 import { type InvokeDeps, type InvokeRequest, invokeEndpoint } from './runtime-plane/invoke-endpoint.js';
 import { invokeEndpointWithResponseStream } from './runtime-plane/invoke-stream.js';
@@ -39,6 +41,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** Where every s3:// URL the emulator reads or writes goes: the embedded S3, or an external one (src/server.ts). */
   objects: ObjectStore;
+  /** Data capture (Model Monitor) of real-time endpoints; absent, nothing is captured. */
+  dataCapture?: DataCapture;
   /** The embedded S3's buckets and objects, served on our port to requests signed for `s3`. */
   s3Storage: S3Storage;
   asyncInference: AsyncInference;
@@ -82,6 +86,8 @@ export function buildApp(deps: AppDeps): RequestListener {
     metrics: deps.metrics,
     accountId: deps.config.accountId,
     invocationTimeoutMs: deps.config.invocationTimeoutMs,
+    faults: new FaultTags(deps.store),
+    ...(deps.dataCapture ? { capture: deps.dataCapture } : {}),
   };
   const asyncDeps: InvokeAsyncDeps = {
     store: deps.store,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
+import { DataCapture } from './data-capture/data-capture.js';
 import { AsyncInference } from './async-inference/async-inference.js';
 import { transformJobs } from './batch-transform/transform-job.js';
 import { AutoScaling } from './autoscaling/auto-scaling.js';
@@ -110,6 +111,9 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
   cloudWatch.onAction('arn:aws:autoscaling:', autoScaling.onAlarmAction);
   // As on AWS, deleting an endpoint deregisters its scalable targets (and their policies and alarms).
   hosting.onUndeploy((region, name) => autoScaling.endpointDeleted(region, name));
+  // Data capture (Model Monitor): flushed on a timer, when an endpoint is deleted, and on shutdown.
+  const dataCapture = new DataCapture({ store, objects, metrics, log: log.child({ component: 'data-capture' }), flushMs: config.dataCaptureFlushMs });
+  hosting.onUndeploy(() => void dataCapture.flush());
   jobs.register(transformJobs({ store, objects, config, instanceEnv: hosting.instanceEnv, artifacts: s3ArtifactSource(objects), metrics }));
   jobs.register(recommendationJobs({ store, hosting, objects, artifacts: s3ArtifactSource(objects), docker, config, metrics, jobs: () => jobs }));
   jobs.restore();
@@ -128,6 +132,7 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
       log,
       metrics,
       objects,
+      dataCapture,
       s3Storage,
       asyncInference,
       jobs,
@@ -166,6 +171,7 @@ export async function startEmulator(config: Config, log: Logger, options: Emulat
         // Running jobs stop with their containers and stay InProgress: the next start resumes them.
         await jobs.close();
         notifier.close();
+        await dataCapture.close();
         await hosting.shutdown();
         docker.close();
         store.close();

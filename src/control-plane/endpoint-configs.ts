@@ -6,6 +6,7 @@ import { wireTime } from '../protocol/wire-time.js';
 import { paginate } from './list-paging.js';
 import { getOrNotFound, notFound } from './not-found.js';
 import { checkAsyncInferenceConfig } from './async-config-rules.js';
+import { checkDataCaptureConfig } from '../data-capture/capture-rules.js';
 import { checkMultiModelVariants } from './multi-model-rules.js';
 import { checkProductionVariants } from './variant-rules.js';
 
@@ -13,6 +14,7 @@ export const createEndpointConfig: Operation<'CreateEndpointConfig'> = (input, c
   const { EndpointConfigName: name, Tags: tags = [], ...rest } = input;
   checkProductionVariants(input);
   checkAsyncInferenceConfig(input);
+  checkDataCaptureConfig(input);
   const variants = input.ProductionVariants.map((v) => {
     if (!ctx.store.models.get(ctx.region, v.ModelName!)) {
       throw notFound(modelKind, v.ModelName!, ctx);

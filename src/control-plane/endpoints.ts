@@ -2,6 +2,7 @@ import { validationException } from '../protocol/wire-errors.js';
 import { arnOf, endpointConfigKind, endpointKind, modelKind } from '../resources/kinds.js';
 import type { ProductionVariant, ProductionVariantSummary } from '../protocol/generated/sagemaker-types.js';
 import type { EndpointConfigRecord, EndpointRecord, ModelRecord, VariantState } from '../store/records.js';
+import { captureSummary } from '../data-capture/capture-settings.js';
 import { insertWithTags } from './create-resource.js';
 import { ENDPOINT_CREATED_STATUS, canTransition, transitionEndpoint } from '../store/endpoint-lifecycle.js';
 import type { Operation, OperationContext } from './context.js';
@@ -106,6 +107,8 @@ export const describeEndpoint: Operation<'DescribeEndpoint'> = (input, ctx) => {
     ...(e.deploymentConfig ? { LastDeploymentConfig: e.deploymentConfig } : {}),
     // DescribeEndpoint repeats the config's async settings, as the live endpoint uses them.
     ...(e.config.spec.AsyncInferenceConfig ? { AsyncInferenceConfig: e.config.spec.AsyncInferenceConfig } : {}),
+    // The serving config's capture settings, as DataCaptureConfigSummary (src/data-capture/capture-settings.ts).
+    ...(e.config.spec.DataCaptureConfig ? { DataCaptureConfig: captureSummary(e.config.spec.DataCaptureConfig) } : {}),
     ...(e.pending
       ? {
           PendingDeploymentSummary: {

@@ -1,5 +1,6 @@
 import { validationException } from '../protocol/wire-errors.js';
 import { arnOf, parseArn, taggableNouns } from '../resources/kinds.js';
+import { tagsChanged } from '../shared/fault-tags.js';
 import { knobTagProblem } from '../shared/knob-tags.js';
 import type { Tag } from '../store/tag-table.js';
 import type { Operation, OperationContext } from './context.js';
@@ -16,6 +17,8 @@ export function checkTagLimit(ctx: OperationContext, arn: string, tags: Tag[]): 
   if (keys.size > MAX_TAGS) {
     throw validationException(`Resource ${arn} would have ${keys.size} tags; the limit is ${MAX_TAGS}.`);
   }
+  // The tags are about to change: the runtime re-reads fault tags on its next request (src/runtime-plane/fault-injection.ts).
+  tagsChanged();
 }
 
 /** The ARN must name a taggable resource (src/resources/kinds.ts) that exists in this account and region. */
@@ -54,5 +57,6 @@ export const listTags: Operation<'ListTags'> = (input, ctx) => {
 export const deleteTags: Operation<'DeleteTags'> = (input, ctx) => {
   const arn = existingResource(input.ResourceArn, ctx);
   ctx.store.tags.remove(arn, input.TagKeys);
+  tagsChanged();
   return {};
 };

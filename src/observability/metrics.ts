@@ -77,6 +77,12 @@ export class Metrics {
   private readonly coldStarts: Counter<(typeof LABELS)[number]>;
   private readonly throttles: Counter<(typeof LABELS)[number]>;
   private readonly cost: Counter<(typeof LABELS)[number]>;
+  private readonly injectedFaults: Counter<(typeof LABELS)[number] | 'fault'>;
+  /** The `fault` labels seen per endpoint and variant, so that forgetEndpoint() removes those series too. */
+  private readonly faultsSeen = new Map<string, Set<string>>();
+  private readonly dataCaptureWriteErrors: Counter<(typeof LABELS)[number]>;
+  private readonly dataCaptureDropped: Counter<(typeof LABELS)[number]>;
+  private readonly dataCaptureRecords: Counter<(typeof LABELS)[number]>;
   private readonly modelLatency: Histogram<(typeof LABELS)[number]>;
   private readonly overheadLatency: Histogram<(typeof LABELS)[number]>;
   private readonly setupTime: Histogram<(typeof LABELS)[number]>;
@@ -117,6 +123,21 @@ export class Metrics {
     this.throttles = counter(
       'sagemaker_throttled_requests_total',
       'Requests refused with ThrottlingException (serverless MaxConcurrency reached).',
+    );
+    this.injectedFaults = new Counter({
+      name: 'sagemaker_injected_faults_total',
+      help: 'Faults injected by the sme:fault-* tags: fault is the injected error code, or latency for a delayed request.',
+      labelNames: [...LABELS, 'fault'],
+      registers: [this.registry],
+    });
+    this.dataCaptureRecords = counter('sagemaker_data_capture_records_total', 'Data capture (Model Monitor): invocations captured and written to S3.');
+    this.dataCaptureWriteErrors = counter(
+      'sagemaker_data_capture_write_errors_total',
+      'Data capture: capture files that could not be written to S3 (their records are lost; the invocations were answered).',
+    );
+    this.dataCaptureDropped = counter(
+      'sagemaker_data_capture_dropped_records_total',
+      'Data capture: records dropped because the buffer of unwritten records was full.',
     );
     this.cost = new Counter({
       name: 'sagemaker_estimated_cost_usd_total',
@@ -386,6 +407,34 @@ export class Metrics {
     (failed ? this.transformRecordErrors : this.transformRecordsSent).inc({ job_name: job }, records);
   }
 
+  /**
+   * A fault the sme:fault-* tags injected (src/runtime-plane/fault-injection.ts).
+   * A refused request also counts in Invocation4XXErrors or Invocation5XXErrors
+   * (`httpClass`) as the real error would; an injected ModelError is counted
+   * by invocation() like a real one.
+   */
+  injectedFault(endpoint: string, variant: string, fault: string, httpClass?: 4 | 5): void {
+    const labels = this.labels(endpoint, variant);
+    let seen = this.faultsSeen.get(endpoint);
+    if (!seen) {
+      seen = new Set();
+      this.faultsSeen.set(endpoint, seen);
+    }
+    seen.add(`${variant}\0${fault}`);
+    this.injectedFaults.inc({ ...labels, fault });
+    if (httpClass === 4) {
+      this.errors4xx.inc(labels);
+    } else if (httpClass === 5) {
+      this.errors5xx.inc(labels);
+    }
+  }
+
+  /** Data capture: records written, a capture file that failed to write, or records dropped from a full buffer. */
+  dataCapture(endpoint: string, variant: string, event: 'written' | 'writeError' | 'dropped', count = 1): void {
+    const counter = event === 'written' ? this.dataCaptureRecords : event === 'writeError' ? this.dataCaptureWriteErrors : this.dataCaptureDropped;
+    counter.inc(this.labels(endpoint, variant), count);
+  }
+
   throttled(endpoint: string, variant: string): void {
     this.throttles.inc(this.labels(endpoint, variant));
   }
@@ -418,6 +467,11 @@ export class Metrics {
     this.cloudWatch.forgetEndpoint(endpoint);
     const variants = this.seen.get(endpoint);
     this.seen.delete(endpoint);
+    for (const key of this.faultsSeen.get(endpoint) ?? []) {
+      const [variant_name, fault] = key.split('\0') as [string, string];
+      this.injectedFaults.remove({ endpoint_name: endpoint, variant_name, fault });
+    }
+    this.faultsSeen.delete(endpoint);
     for (const variant of variants ?? []) {
       const labels = { endpoint_name: endpoint, variant_name: variant };
       for (const m of [
@@ -429,6 +483,9 @@ export class Metrics {
         this.coldStarts,
         this.throttles,
         this.cost,
+        this.dataCaptureRecords,
+        this.dataCaptureWriteErrors,
+        this.dataCaptureDropped,
         this.modelLatency,
         this.overheadLatency,
         this.setupTime,

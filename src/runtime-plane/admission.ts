@@ -14,6 +14,8 @@ import {
   validationError,
 } from '../protocol/wire-errors.js';
 import { isServing } from '../store/endpoint-lifecycle.js';
+import type { DataCapture } from '../data-capture/data-capture.js';
+import type { FaultTags } from './fault-injection.js';
 import { limitBytes } from './payload-limit.js';
 import type { InvocationSite } from './wire-mapping.js';
 
@@ -30,6 +32,10 @@ export interface InvokeDeps {
   metrics: Metrics;
   accountId: string;
   invocationTimeoutMs: number;
+  /** The sme:fault-* tags (fault-injection.ts); absent, nothing is injected. */
+  faults?: FaultTags;
+  /** Data capture (src/data-capture/); absent, nothing is captured. */
+  capture?: DataCapture;
 }
 
 export interface InvokeRequest {

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { type Admission, admit, containerHeaders, type InvokeDeps, type InvokeRequest } from './admission.js';
+import { type CaptureBuffer, captureFor, captureInvocation, tapInput } from './capture-tap.js';
+import { injectFaults } from './fault-injection.js';
 import { callModel, recorder } from './model-call.js';
 import { type InvocationSite, wireError } from './wire-mapping.js';
 
@@ -39,8 +41,10 @@ export async function invokeEndpoint(deps: InvokeDeps, r: InvokeRequest): Promis
 
 async function forward(deps: InvokeDeps, r: InvokeRequest, a: Admission, site: InvocationSite): Promise<void> {
   const { req, res } = r;
-  const record = recorder(deps, r, a);
-  const answer = await callModel(deps, a, site, containerHeaders(req, FORWARDED_HEADERS, a), record);
+  const record = await injectFaults(deps, r, a, site, () => recorder(deps, r, a));
+  const capture = captureFor(deps, r, a);
+  const sent = capture?.settings.input ? { ...a, body: tapInput(a.body, capture) } : a;
+  const answer = await callModel(deps, sent, site, containerHeaders(req, FORWARDED_HEADERS, a), record);
   res.statusCode = 200;
   res.setHeader('Content-Type', String(answer.headers['content-type'] ?? 'application/octet-stream'));
   res.setHeader('x-Amzn-Invoked-Production-Variant', a.fleet.variantName);
@@ -52,7 +56,7 @@ async function forward(deps: InvokeDeps, r: InvokeRequest, a: Admission, site: I
     res.setHeader('Content-Length', String(answer.headers['content-length']));
   }
   try {
-    await relay(answer.body, res);
+    await relay(answer.body, res, capture?.settings.output ? capture.output : undefined);
   } catch (err) {
     // The answer broke off midway: nothing to do but cut the client's connection too.
     record(200, true);
@@ -61,6 +65,10 @@ async function forward(deps: InvokeDeps, r: InvokeRequest, a: Admission, site: I
     return;
   }
   record(200, true);
+  if (capture) {
+    // After the answer was sent: capturing never slows nor fails the invocation.
+    captureInvocation(deps, r, a, capture, res.getHeader('Content-Type'));
+  }
 }
 
 /**
@@ -68,9 +76,10 @@ async function forward(deps: InvokeDeps, r: InvokeRequest, a: Admission, site: I
  * pauses (and with it the container's socket) while the client's buffer is
  * full. Rejects if the answer breaks off before its end.
  */
-function relay(body: Readable, res: ServerResponse): Promise<void> {
+function relay(body: Readable, res: ServerResponse, copy?: CaptureBuffer): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     body.on('data', (chunk: Buffer) => {
+      copy?.push(chunk);
       if (!res.write(chunk)) {
         body.pause();
       }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { ContainerCallTimeoutError } from '../hosting/errors.js';
 import { type Admission, admit, containerHeaders, type InvokeDeps, type InvokeRequest } from './admission.js';
 import { EVENT_STREAM_CONTENT_TYPE, internalStreamFailureFrame, modelStreamErrorFrame, payloadPartFrame } from './event-stream.js';
+import { injectFaults } from './fault-injection.js';
 import { callModel, recorder } from './model-call.js';
 import { type InvocationSite, wireError } from './wire-mapping.js';
 
@@ -60,7 +61,7 @@ export async function invokeEndpointWithResponseStream(deps: InvokeDeps, r: Invo
 
 async function stream(deps: InvokeDeps, r: InvokeRequest, a: Admission, site: InvocationSite): Promise<void> {
   const { req, res } = r;
-  const record = recorder(deps, r, a);
+  const record = await injectFaults(deps, r, a, site, () => recorder(deps, r, a));
   const deadline = setTimeout(() => a.abort(new ContainerCallTimeoutError(deps.invocationTimeoutMs)), deps.invocationTimeoutMs);
   try {
     const answer = await callModel(deps, a, site, containerHeaders(req, FORWARDED_HEADERS, a), record);

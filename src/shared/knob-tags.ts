@@ -1,4 +1,5 @@
 import type { Tag } from '../store/tag-table.js';
+import { faultTagProblem } from './fault-tags.js';
 
 /**
  * Per-endpoint settings given as tags on CreateEndpoint or CreateEndpointConfig
@@ -16,8 +17,12 @@ export interface Knobs {
 
 const LIMITS: Record<keyof Knobs, number> = { idleTimeoutSeconds: 86_400, coldStartDelayMs: 3_600_000 };
 
-/** The problem with a knob tag's value, or undefined when every knob tag is a whole number in range. */
+/** The problem with a knob or fault tag's value (src/shared/fault-tags.ts), or undefined when every one is in range. */
 export function knobTagProblem(tags: Tag[]): string | undefined {
+  const fault = faultTagProblem(tags);
+  if (fault) {
+    return fault;
+  }
   for (const [knob, key] of Object.entries(KNOB_TAGS) as [keyof Knobs, string][]) {
     const tag = tags.find((t) => t.Key === key);
     if (tag && !(/^\d+$/.test(tag.Value) && Number(tag.Value) <= LIMITS[knob])) {
