@@ -67,7 +67,7 @@ export class CloudWatchFeed {
     const dims = this.variant(o.endpoint, o.variant);
     this.put(SAGEMAKER_NAMESPACE, 'Invocations', dims, 1, 'None');
     this.put(SAGEMAKER_NAMESPACE, 'InvocationsPerInstance', dims, 1 / Math.max(1, o.instances), 'None');
-    this.errors(dims, o.status);
+    this.errors(dims, o.status, o.gatewayError);
     if (o.modelSeconds !== undefined) {
       this.put(SAGEMAKER_NAMESPACE, 'ModelLatency', dims, o.modelSeconds * 1e6, 'Microseconds');
     }
@@ -83,10 +83,11 @@ export class CloudWatchFeed {
     }
   }
 
-  private errors(dims: Dimensions, status: number): void {
+  /** `gatewayError`: the gateway answered the error itself (an injected fault): 4XX or 5XX, not a model error. */
+  private errors(dims: Dimensions, status: number, gatewayError?: 4 | 5): void {
     const failed = status < 200 || status >= 300;
-    this.put(SAGEMAKER_NAMESPACE, 'Invocation4XXErrors', dims, status >= 400 && status < 500 ? 1 : 0, 'None');
-    this.put(SAGEMAKER_NAMESPACE, 'Invocation5XXErrors', dims, status >= 500 ? 1 : 0, 'None');
+    this.put(SAGEMAKER_NAMESPACE, 'Invocation4XXErrors', dims, (status >= 400 && status < 500) || gatewayError === 4 ? 1 : 0, 'None');
+    this.put(SAGEMAKER_NAMESPACE, 'Invocation5XXErrors', dims, status >= 500 || gatewayError === 5 ? 1 : 0, 'None');
     this.put(SAGEMAKER_NAMESPACE, 'InvocationModelErrors', dims, failed ? 1 : 0, 'None');
   }
 

@@ -29,6 +29,11 @@ export interface InvocationOutcome {
   status: number;
   /** Ready instances of the variant (InvocationsPerInstance adds 1/instances). */
   instances: number;
+  /**
+   * An error the gateway answered itself, the model never asked (an injected
+   * throttle, ServiceUnavailable or InternalFailure): a 4XX or 5XX error, not a model error.
+   */
+  gatewayError?: 4 | 5;
 }
 
 /** What the metrics read from hosting at scrape time. */
@@ -325,6 +330,11 @@ export class Metrics {
     this.invocations.inc(labels);
     this.perInstance.inc(labels, 1 / Math.max(1, o.instances));
     this.errorCounts(labels, o.status);
+    if (o.gatewayError === 4) {
+      this.errors4xx.inc(labels);
+    } else if (o.gatewayError === 5) {
+      this.errors5xx.inc(labels);
+    }
     if (o.modelSeconds !== undefined) {
       this.modelLatency.observe(labels, o.modelSeconds);
     }
@@ -413,7 +423,7 @@ export class Metrics {
    * (`httpClass`) as the real error would; an injected ModelError is counted
    * by invocation() like a real one.
    */
-  injectedFault(endpoint: string, variant: string, fault: string, httpClass?: 4 | 5): void {
+  injectedFault(endpoint: string, variant: string, fault: string): void {
     const labels = this.labels(endpoint, variant);
     let seen = this.faultsSeen.get(endpoint);
     if (!seen) {
@@ -422,11 +432,6 @@ export class Metrics {
     }
     seen.add(`${variant}\0${fault}`);
     this.injectedFaults.inc({ ...labels, fault });
-    if (httpClass === 4) {
-      this.errors4xx.inc(labels);
-    } else if (httpClass === 5) {
-      this.errors5xx.inc(labels);
-    }
   }
 
   /** Data capture: records written, a capture file that failed to write, or records dropped from a full buffer. */

@@ -72,17 +72,17 @@ export async function injectFaults(
     deps.metrics.injectedFault(r.endpointName, variant, fault);
     throw modelError({ ...site, variantName: variant, instanceId: a.lease.instance.instanceId }, code.status, INJECTED);
   }
-  // Invocations and OverheadLatency as any request; the error class by the status the client sees.
-  record(200, false);
+  // Invocations and OverheadLatency as any request, and a 4XX or 5XX error by the status the client sees (not a model error).
+  deps.metrics.injectedFault(r.endpointName, variant, fault);
   switch (code.kind) {
     case 'ThrottlingException':
-      deps.metrics.injectedFault(r.endpointName, variant, fault, 4);
+      record(200, false, 4);
       throw throttlingException(`Rate exceeded. ${INJECTED}`);
     case 'ServiceUnavailable':
-      deps.metrics.injectedFault(r.endpointName, variant, fault, 5);
+      record(200, false, 5);
       throw serviceUnavailable(`The service is unavailable. ${INJECTED}`);
     case 'InternalFailure':
-      deps.metrics.injectedFault(r.endpointName, variant, fault, 5);
+      record(200, false, 5);
       throw internalFailure(`An internal error occurred. ${INJECTED}`);
   }
 }

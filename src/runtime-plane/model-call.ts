@@ -11,9 +11,10 @@ const MAX_ERROR_BODY = 64 * 1024;
 
 /**
  * Records one invocation in the metrics: `status` is the model's (0 when it
- * never answered properly), `answered` whether ModelLatency has a sample.
+ * never answered properly), `answered` whether ModelLatency has a sample,
+ * `gatewayError` an error the gateway answered itself (an injected fault).
  */
-export type Recorder = (status: number, answered: boolean) => void;
+export type Recorder = (status: number, answered: boolean, gatewayError?: 4 | 5) => void;
 
 /**
  * A recorder whose ModelLatency runs from now: metrics count a request where
@@ -22,7 +23,7 @@ export type Recorder = (status: number, answered: boolean) => void;
 export function recorder(deps: InvokeDeps, r: InvokeRequest, a: Admission): Recorder {
   const modelStarted = performance.now();
   const { fleet, started } = a;
-  return (status, answered) => {
+  return (status, answered, gatewayError) => {
     const end = performance.now();
     const modelSeconds = answered ? (end - modelStarted) / 1000 : undefined;
     deps.metrics.invocation({
@@ -32,6 +33,7 @@ export function recorder(deps: InvokeDeps, r: InvokeRequest, a: Admission): Reco
       totalSeconds: (end - started) / 1000,
       status,
       instances: fleet.instanceCount(),
+      gatewayError,
     });
     if (fleet.billing.kind === 'serverless' && modelSeconds !== undefined) {
       // Serverless bills the inference duration, rounded up to the millisecond (docs/aws-contract.md §12).

@@ -10,9 +10,10 @@ import {
   DescribeEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, InvokeEndpointWithResponseStreamCommand } from '@aws-sdk/client-sagemaker-runtime';
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { TIMEOUT } from '../helpers/bounded.js';
 import { requireDocker } from '../helpers/docker.js';
-import { type TestEmulator, startTestEmulator, stopAndClean, uniqueName } from '../helpers/emulator.js';
+import { type TestEmulator, credentials, startTestEmulator, stopAndClean, uniqueName } from '../helpers/emulator.js';
 import { PYTHON_DIR, clientEnv, run } from '../helpers/external-clients.js';
 import { createEndpoint, createModel } from '../helpers/sagemaker.js';
 
@@ -192,6 +193,28 @@ describe('fault injection tags (sme:fault-*)', { timeout: TIMEOUT.suite }, () =>
     assert.equal(value('sagemaker_invocation_4xx_errors_total'), throttles);
     assert.equal(value('sagemaker_invocation_5xx_errors_total'), fiveXx);
     assert.equal(value('sagemaker_invocation_model_errors_total'), injected.get('ModelError:503') ?? 0);
+    // CloudWatch's datapoints count them the same way: a throttle is a 4XX error, not a model error.
+    const cw = new CloudWatchClient({ endpoint: t.url, region: 'us-east-1', credentials });
+    const sum = async (metric: string) => {
+      const r = await cw.send(
+        new GetMetricStatisticsCommand({
+          Namespace: 'AWS/SageMaker',
+          MetricName: metric,
+          Dimensions: [
+            { Name: 'EndpointName', Value: endpoint },
+            { Name: 'VariantName', Value: 'AllTraffic' },
+          ],
+          StartTime: new Date(Date.now() - 3_600_000),
+          EndTime: new Date(Date.now() + 120_000),
+          Period: 60,
+          Statistics: ['Sum'],
+        }),
+      );
+      return (r.Datapoints ?? []).reduce((a, d) => a + (d.Sum ?? 0), 0);
+    };
+    assert.equal(await sum('Invocation4XXErrors'), throttles);
+    assert.equal(await sum('Invocation5XXErrors'), fiveXx);
+    assert.equal(await sum('InvocationModelErrors'), injected.get('ModelError:503') ?? 0);
     console.log(`injected: ${JSON.stringify(Object.fromEntries(injected))}; invocations ${value('sagemaker_invocations_total')}`);
   });
 });
