@@ -15,6 +15,7 @@ import {
   authorizationHeaderMalformed,
   authorizationQueryParametersError,
   invalidAccessKeyId,
+  invalidRequest,
   requestExpired,
   requestTimeTooSkewed,
   signatureDoesNotMatch,
@@ -87,6 +88,9 @@ export function s3AuthError(f: AuthFailure, presigned: boolean): S3Error {
     case 'missing':
       return accessDenied();
     case 'malformed':
+      if (f.sigV2) {
+        return invalidRequest(f.message);
+      }
       return presigned ? authorizationQueryParametersError(f.message) : authorizationHeaderMalformed(`The authorization header is malformed; ${f.message}`);
     case 'unknownKey':
       return invalidAccessKeyId(f.accessKeyId);

@@ -27,7 +27,10 @@ export interface SigV4Claim {
   expiresSeconds?: number;
 }
 
-export type ClaimOutcome = { kind: 'claim'; claim: SigV4Claim } | { kind: 'missing' } | { kind: 'malformed'; message: string };
+export type ClaimOutcome = { kind: 'claim'; claim: SigV4Claim } | { kind: 'missing' } | { kind: 'malformed'; message: string; sigV2?: boolean };
+
+/** S3's answer to a SigV2 request where only SigV4 is accepted (InvalidRequest, 400). */
+export const SIGV2_TEXT = 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 /** SigV4 presigned URLs live at most seven days (the SDKs' and S3's limit). */
@@ -60,12 +63,19 @@ export function readClaim(headers: IncomingHttpHeaders, query: URLSearchParams):
   if (query.has('X-Amz-Algorithm') || query.has('X-Amz-Credential') || query.has('X-Amz-Signature')) {
     return queryClaim(query);
   }
+  if (query.has('AWSAccessKeyId') && query.has('Signature')) {
+    // A SigV2 presigned URL (boto3's default for S3 at a custom endpoint, unless signature_version='s3v4').
+    return { kind: 'malformed', message: SIGV2_TEXT, sigV2: true };
+  }
   return { kind: 'missing' };
 }
 
 function headerClaim(authorization: string, headers: IncomingHttpHeaders): ClaimOutcome {
   const space = authorization.indexOf(' ');
   const algorithm = space < 0 ? authorization : authorization.slice(0, space);
+  if (algorithm === 'AWS') {
+    return { kind: 'malformed', message: SIGV2_TEXT, sigV2: true };
+  }
   if (algorithm !== ALGORITHM) {
     // NOT VERIFIED text: AWS names the algorithm it does not support.
     return { kind: 'malformed', message: `Unsupported AWS 'algorithm': '${algorithm.slice(0, 64)}'.` };

@@ -22,7 +22,7 @@ export interface RawRequest {
 /** Why a request is refused; src/auth/auth-errors.ts words it per service. */
 export type AuthFailure =
   | { kind: 'missing' }
-  | { kind: 'malformed'; message: string }
+  | { kind: 'malformed'; message: string; sigV2?: boolean }
   | { kind: 'unknownKey'; accessKeyId: string }
   | { kind: 'mismatch'; accessKeyId: string; reason?: string; signatureProvided?: string; stringToSign?: string; canonicalRequest?: string }
   /** The request time is beyond the allowed skew (or a presigned URL's X-Amz-Expires). */
@@ -70,7 +70,7 @@ export async function verifySigV4(raw: RawRequest, options: VerifyOptions): Prom
     return { ok: false, failure: { kind: 'missing' } };
   }
   if (outcome.kind === 'malformed') {
-    return { ok: false, failure: { kind: 'malformed', message: outcome.message } };
+    return { ok: false, failure: { kind: 'malformed', message: outcome.message, ...(outcome.sigV2 ? { sigV2: true } : {}) } };
   }
   const claim = outcome.claim;
   const fail = (failure: AuthFailure): AuthResult => ({ ok: false, failure, claim });

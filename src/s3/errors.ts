@@ -119,6 +119,9 @@ export const requestTimeTooSkewed = (requestTime: string, serverTime: string, ma
 export const requestExpired = (expiresSeconds: number, expires: string, serverTime: string) =>
   new S3Error('AccessDenied', 403, 'Request has expired', { 'X-Amz-Expires': expiresSeconds, Expires: expires, ServerTime: serverTime });
 
+/** A SigV2 request (header or presigned URL): only SigV4 is accepted, as in the regions opened since 2014. */
+export const invalidRequest = (message: string) => new S3Error('InvalidRequest', 400, message);
+
 export const authorizationHeaderMalformed = (message: string) => new S3Error('AuthorizationHeaderMalformed', 400, message);
 
 export const authorizationQueryParametersError = (message: string) => new S3Error('AuthorizationQueryParametersError', 400, message);
