@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 
 /**
@@ -9,7 +9,8 @@ import { Readable } from 'node:stream';
  * console's form reader) read it as they read a request. `_read` is an own
  * property, so Express swapping the prototype (fallback routes) keeps it.
  */
-export function replayRequest(original: IncomingMessage, body: Buffer): IncomingMessage {
+export function replayRequest(original: IncomingMessage, res: ServerResponse, body: Buffer): IncomingMessage {
+  // Destroyed once read to its end, as Node 20's IncomingMessage is (autoDestroy).
   const replay = new Readable({ read() {} });
   if (body.length > 0) {
     replay.push(body);
@@ -31,9 +32,10 @@ export function replayRequest(original: IncomingMessage, body: Buffer): Incoming
     aborted: false,
   };
   Object.assign(replay, fields);
-  // A client that goes away is seen on the replay too (handlers watch req 'close' / destroyed).
-  original.socket?.once('close', () => {
-    if (!replay.destroyed) {
+  // A client that goes away before its answer is seen on the replay too (handlers read req.destroyed).
+  // The response's close, not the socket's: one listener per request, however many a keep-alive socket carries.
+  res.once('close', () => {
+    if (!res.writableFinished && !replay.destroyed) {
       replay.destroy();
     }
   });

@@ -56,7 +56,7 @@ export function strictAuth(options: StrictAuthOptions): AuthGate {
 
   return (req, res, info, next) => {
     const path = pathOf(req);
-    if ((req.method === 'GET' || req.method === 'HEAD') && EXEMPT.test(path)) {
+    if ((req.method === 'GET' || req.method === 'HEAD') && (EXEMPT.test(path) || browserAtRoot(req, path))) {
       next(req);
       return;
     }
@@ -113,7 +113,7 @@ export function strictAuth(options: StrictAuthOptions): AuthGate {
       refuse(req, res, info, path, result.failure);
       return undefined;
     }
-    return { req: body === undefined ? req : replayRequest(req, body), accessKeyId: result.accessKeyId };
+    return { req: body === undefined ? req : replayRequest(req, res, body), accessKeyId: result.accessKeyId };
   }
 
   function refuse(req: IncomingMessage, res: ServerResponse, info: RequestInfo, path: string, failure: AuthFailure | undefined, tooLarge?: AwsError): void {
@@ -192,6 +192,11 @@ export function strictAuth(options: StrictAuthOptions): AuthGate {
     }
     return service === undefined ? { kind: 's3' } : { kind: 'json', style: 'json-1.1' };
   }
+}
+
+/** A browser opening the emulator's address is only redirected to the console (which then asks for credentials). */
+function browserAtRoot(req: IncomingMessage, path: string): boolean {
+  return path === '/' && req.headers.authorization === undefined && !(req.url ?? '').includes('?') && (req.headers.accept ?? '').includes('text/html');
 }
 
 function pathOf(req: IncomingMessage): string {

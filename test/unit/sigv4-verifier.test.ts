@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { describe, test } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
+import { pino } from 'pino';
 import { jsonAuthError, queryAuthError, s3AuthError } from '../../src/auth/auth-errors.js';
 import { basicAuthKey } from '../../src/auth/basic-auth.js';
 import { NodeSha256 } from '../../src/auth/sha256.js';
+import { strictAuth } from '../../src/auth/strict-auth.js';
+import { Dispatcher } from '../../src/protocol/dispatcher.js';
+import { bodyReader } from '../../src/protocol/request-body.js';
 import { type AuthResult, type RawRequest, verifySigV4 } from '../../src/auth/sigv4-verifier.js';
 import { TIMEOUT } from '../helpers/bounded.js';
 
@@ -247,5 +253,64 @@ describe('SigV4 verification (src/auth/sigv4-verifier.ts)', { timeout: TIMEOUT.t
     assert.equal(basicAuthKey(basic('nocolon'), credentials), undefined);
     assert.equal(basicAuthKey('Bearer x', credentials), undefined);
     assert.equal(basicAuthKey(undefined, credentials), undefined);
+  });
+});
+
+describe('the strict-auth gate in the dispatcher (src/auth/strict-auth.ts)', { timeout: TIMEOUT.test }, () => {
+  test('a verified body reaches the handler intact; refusals come in the request\'s protocol; /health is open', async () => {
+    const read = bodyReader(1024 * 1024);
+    const echo = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      void read(req, res).then((body) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ bytes: body.length, sha: createHash('sha256').update(body).digest('hex') }));
+      });
+    };
+    const d = new Dispatcher('us-east-1', () => 'req-1', (_req, res) => res.end('fallback'))
+      .targetPrefix('SageMaker', 'sagemaker', echo)
+      .authenticate(strictAuth({ credentials, log: pino({ level: 'silent' }), queryXmlNamespace: 'ns', json10TargetPrefixes: [] }));
+    const server = http.createServer(d.listener);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (raw: RawRequest, body?: Buffer) =>
+      new Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+        const headers = { ...raw.headers, ...(body ? { 'content-length': String(body.length) } : {}) };
+        const req = http.request({ host: '127.0.0.1', port, method: raw.method, path: raw.url, headers, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString(), headers: res.headers }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const body = Buffer.from(JSON.stringify({ data: 'x'.repeat(200_000) }));
+      const now = new Date();
+      for (let i = 0; i < 15; i++) {
+        const raw = await signed({ body: body.toString(), date: now, headers: { host: `127.0.0.1:${port}` } });
+        const ok = await send(raw, body);
+        assert.equal(ok.status, 200, ok.text);
+        assert.deepEqual(JSON.parse(ok.text), { bytes: body.length, sha: createHash('sha256').update(body).digest('hex') });
+      }
+      const tampered = await signed({ body: '{"a":1}', date: now, headers: { host: `127.0.0.1:${port}` } });
+      const refused = await send(tampered, Buffer.from('{"a":2}'));
+      assert.equal(refused.status, 403);
+      assert.equal(refused.headers['x-amzn-errortype'], 'InvalidSignatureException');
+      const unsigned = await send({ method: 'GET', url: '/bucket/key', headers: { host: 'x' } });
+      assert.equal(unsigned.status, 403);
+      assert.match(unsigned.text, /<Code>AccessDenied<\/Code>/);
+      const health = await send({ method: 'GET', url: '/health', headers: { host: 'x' } });
+      assert.equal(health.text, 'fallback');
+      const consolePage = await send({ method: 'GET', url: '/console/', headers: { host: 'x' } });
+      assert.equal(consolePage.status, 401);
+      assert.equal(warnings.length, 0, warnings.map((w) => w.message).join('\n'));
+    } finally {
+      process.off('warning', onWarning);
+      agent.destroy();
+      server.close();
+    }
   });
 });
