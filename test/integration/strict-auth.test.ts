@@ -31,7 +31,7 @@ const GOOD = { accessKeyId: 'AKIDGOOD', secretAccessKey: 'secret1' };
 const SECOND = { accessKeyId: 'AKID2', secretAccessKey: 'secret2' };
 const WRONG_SECRET = { accessKeyId: 'AKIDGOOD', secretAccessKey: 'not-the-secret' };
 const UNKNOWN = { accessKeyId: 'AKIDNOPE', secretAccessKey: 'secret1' };
-type Creds = typeof GOOD;
+type Creds = typeof GOOD & { sessionToken?: string };
 
 interface Clients {
   sm: SageMakerClient;
@@ -103,13 +103,16 @@ describe('strict SigV4 authentication (SME_AUTH=strict)', { timeout: TIMEOUT.sui
   });
 
   test('the JS SDK with a configured key: SageMaker, the runtime, S3 (chunked and multipart), Application Auto Scaling, CloudWatch in JSON, CBOR and query', { timeout: TIMEOUT.long }, async () => {
-    for (const creds of [GOOD, SECOND]) {
+    // A session token rides along with a configured key id (X-Amz-Security-Token, signed).
+    for (const creds of [GOOD, SECOND, { ...GOOD, sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE+/=' }] as Creds[]) {
       const c = clients(creds);
       const models = await c.sm.send(new ListModelsCommand({}));
       assert.ok((models.Models ?? []).length >= 1);
       const answer = await c.runtime.send(new InvokeEndpointCommand({ EndpointName: endpoint, Body: JSON.stringify({ who: creds.accessKeyId }), ContentType: 'application/json' }));
       assert.equal(answer.$metadata.httpStatusCode, 200);
       assert.match(Buffer.from(answer.Body!).toString(), new RegExp(creds.accessKeyId));
+      const shared = await c.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'shared/presigned.txt' }));
+      assert.equal(await shared.Body!.transformToString(), 'presigned body');
       const targets = await c.aas.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker' }));
       assert.ok(Array.isArray(targets.ScalableTargets));
       for (const cw of [c.cwJson, c.cwCbor, c.cwQuery]) {
