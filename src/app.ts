@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { strictAuth } from './auth/strict-auth.js';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AsyncInference } from './async-inference/async-inference.js';
 import type { AutoScaling } from './autoscaling/auto-scaling.js';
@@ -150,6 +151,16 @@ export function buildApp(deps: AppDeps): RequestListener {
         services: [deps.autoScaling, deps.cloudWatch],
       }),
     });
+  if (deps.config.auth === 'strict') {
+    dispatcher.authenticate(
+      strictAuth({
+        credentials: deps.config.credentials,
+        log: deps.log,
+        queryXmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
+        json10TargetPrefixes: ['GraniteServiceVersion20100801'],
+      }),
+    );
+  }
   return dispatcher.listener;
 }
 

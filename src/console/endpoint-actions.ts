@@ -1,3 +1,4 @@
+import { ownCredential, signOwnRequest } from '../auth/sign-request.js';
 import { deleteEndpoint } from '../control-plane/endpoints.js';
 import { updateEndpointWeightsAndCapacities } from '../control-plane/endpoint-updates.js';
 import { decodeOrThrow } from '../protocol/json-service.js';
@@ -86,20 +87,28 @@ export async function invokeFromConsole(deps: ConsoleDeps, region: string, name:
       return { kind: 'failed', error: `${label} must be printable ASCII, at most 1024 characters.` };
     }
   }
-  const headers: Record<string, string> = {
-    'content-type': contentType,
-    // The region travels in the SigV4 credential scope, as every client sends it; the emulator does
-    // not check signatures (docs/aws-contract.md §1), so the console signs nothing.
-    authorization: `AWS4-HMAC-SHA256 Credential=console/20000101/${region}/sagemaker/aws4_request, SignedHeaders=host, Signature=none`,
-    ...(targetModel ? { 'x-amzn-sagemaker-target-model': targetModel } : {}),
-    ...(targetVariant ? { 'x-amzn-sagemaker-target-variant': targetVariant } : {}),
-  };
+  const body = form.get('body') ?? '';
+  const url = new URL(`${deps.baseUrl()}/endpoints/${encodeURIComponent(name)}/invocations`);
   const t0 = performance.now();
   try {
-    const answer = await fetch(`${deps.baseUrl()}/endpoints/${encodeURIComponent(name)}/invocations`, {
+    // Signed as an SDK signs it (the region travels in the credential scope), with the key the
+    // console user signed in with, so the call passes SME_AUTH=strict too (src/auth/sign-request.ts).
+    const headers = await signOwnRequest(
+      url,
+      'POST',
+      {
+        'content-type': contentType,
+        ...(targetModel ? { 'x-amzn-sagemaker-target-model': targetModel } : {}),
+        ...(targetVariant ? { 'x-amzn-sagemaker-target-variant': targetVariant } : {}),
+      },
+      body,
+      { region, service: 'sagemaker' },
+      ownCredential(deps.config),
+    );
+    const answer = await fetch(url, {
       method: 'POST',
       headers,
-      body: form.get('body') ?? '',
+      body,
       signal: AbortSignal.timeout(deps.config.invocationTimeoutMs + 5_000),
     });
     const { text, truncated } = await readAtMost(answer, MAX_SHOWN_BYTES);

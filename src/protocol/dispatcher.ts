@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthGate } from '../auth/strict-auth.js';
 import type { AwsError } from './aws-error.js';
 import { writeAwsError } from './error-response.js';
 import { writeCbor } from './rpc-v2-cbor.js';
-import { credentialScope } from './sigv4.js';
+import { type CredentialScope, credentialScope } from './sigv4.js';
 import { unknownService } from './wire-errors.js';
 
 /** What every handler gets besides the request: set once, by the dispatcher. */
@@ -46,6 +47,8 @@ export class Dispatcher {
   private readonly routes: RestRoute[] = [];
   /** Signing names that are served by a route or a target (SageMaker's runtime and control plane share one). */
   private readonly knownSigningServices = new Set<string>();
+  /** SME_AUTH=strict: runs before any handler (src/auth/strict-auth.ts). Unset, requests go straight on. */
+  private gate: AuthGate | undefined;
 
   constructor(
     private readonly defaultRegion: string,
@@ -79,13 +82,27 @@ export class Dispatcher {
     return this;
   }
 
+  /** Every request passes `gate` first (strict SigV4 authentication). */
+  authenticate(gate: AuthGate): this {
+    this.gate = gate;
+    return this;
+  }
+
   /** The listener: `http.createServer(dispatcher.listener)`. */
   readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = this.newRequestId();
     res.setHeader('x-amzn-RequestId', requestId);
     const scope = credentialScope(req);
     const info: RequestInfo = { requestId, region: scope?.region ?? this.defaultRegion, signingService: scope?.service };
+    if (this.gate) {
+      // The gate may hand on a replay of the request (its body read to be hashed).
+      this.gate(req, res, info, (verified) => this.dispatch(verified, res, info, scope));
+      return;
+    }
+    this.dispatch(req, res, info, scope);
+  };
 
+  private dispatch(req: IncomingMessage, res: ServerResponse, info: RequestInfo, scope: CredentialScope | undefined): void {
     const bySigning = scope ? this.bySigningService.get(scope.service) : undefined;
     if (bySigning) {
       bySigning(req, res, info);
@@ -132,7 +149,7 @@ export class Dispatcher {
       }
     }
     this.fallback(req, res, info);
-  };
+  }
 
   private refuse(req: IncomingMessage, res: ServerResponse, info: RequestInfo, err: AwsError): void {
     writeAwsError(res, err, info.requestId, 'json-1.1');

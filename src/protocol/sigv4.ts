@@ -6,7 +6,8 @@ import type { IncomingMessage } from 'node:http';
  * presigned URL, the `X-Amz-Credential` query parameter. It says the region
  * and the service the client signed for, which is how the dispatcher tells
  * services apart that share a path style (S3). Signatures themselves are not
- * checked (docs/aws-contract.md §1): any credentials work.
+ * checked here: with SME_AUTH=strict, src/auth/ verifies them; by default
+ * (docs/aws-contract.md §1) any credentials work.
  */
 export interface CredentialScope {
   region: string;

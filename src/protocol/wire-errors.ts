@@ -106,3 +106,32 @@ export const unknownService = (service: string, request: string) =>
   unknownOperation(
     `The service ${service} is not emulated (${request}). sagemaker-emulator serves SageMaker (X-Amz-Target: SageMaker.<Operation>) and the SageMaker runtime (POST /endpoints/<name>/invocations).`,
   );
+
+// ---- SigV4 authentication (SME_AUTH=strict; src/auth/) ----
+// The JSON services' front door answers these before any operation runs, HTTP 403
+// (botocore's clock-skew retry looks for InvalidSignatureException with 403).
+// https://docs.aws.amazon.com/sagemaker/latest/APIReference/CommonErrors.html
+
+/** No Authorization header and no presigned query. */
+export const missingAuthenticationToken = () => new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', { status: 403 });
+
+/** An access key id that is not configured. */
+export const unrecognizedClient = () => new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.', { status: 403 });
+
+export const SIGNATURE_MISMATCH_TEXT =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+
+/** A signature that does not match, or one signed too long ago or ahead ("Signature expired: …"). */
+export const invalidSignature = (message = SIGNATURE_MISMATCH_TEXT) => new AwsError('InvalidSignatureException', message, { status: 403 });
+
+/** An Authorization header that is not a whole SigV4 one (CommonErrors: IncompleteSignature, HTTP 400). */
+export const incompleteSignature = (message: string) => new AwsError('IncompleteSignatureException', message, { status: 400 });
+
+// The query protocol's names for the same (CloudWatch's query API,
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CommonErrors.html).
+export const queryMissingAuthenticationToken = () =>
+  new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', { status: 403 });
+export const queryInvalidClientTokenId = () =>
+  new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', { status: 403 });
+export const querySignatureDoesNotMatch = (message = SIGNATURE_MISMATCH_TEXT) => new AwsError('SignatureDoesNotMatch', message, { status: 403 });
+export const queryIncompleteSignature = (message: string) => new AwsError('IncompleteSignature', message, { status: 400 });

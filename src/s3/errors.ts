@@ -92,6 +92,40 @@ export const invalidLocationConstraint = () => new S3Error('InvalidLocationConst
 
 export const internalError = () => new S3Error('InternalError', 500, 'We encountered an internal error. Please try again.');
 
+// ---- SigV4 authentication (SME_AUTH=strict; src/auth/). Texts and members as S3 answers them
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList). ----
+
+/** An unsigned request (S3 answers an anonymous request to a private bucket so). */
+export const accessDenied = () => new S3Error('AccessDenied', 403, 'Access Denied');
+
+export const invalidAccessKeyId = (accessKeyId: string) =>
+  new S3Error('InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.', { AWSAccessKeyId: accessKeyId });
+
+export const signatureDoesNotMatch = (accessKeyId: string, signatureProvided: string) =>
+  new S3Error('SignatureDoesNotMatch', 403, 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', {
+    AWSAccessKeyId: accessKeyId,
+    SignatureProvided: signatureProvided,
+  });
+
+/** S3 allows 15 minutes between the request's time and its own. */
+export const requestTimeTooSkewed = (requestTime: string, serverTime: string, maxSkewMs: number) =>
+  new S3Error('RequestTimeTooSkewed', 403, 'The difference between the request time and the current time is too large.', {
+    RequestTime: requestTime,
+    ServerTime: serverTime,
+    MaxAllowedSkewMilliseconds: maxSkewMs,
+  });
+
+/** A presigned URL past its X-Amz-Expires. */
+export const requestExpired = (expiresSeconds: number, expires: string, serverTime: string) =>
+  new S3Error('AccessDenied', 403, 'Request has expired', { 'X-Amz-Expires': expiresSeconds, Expires: expires, ServerTime: serverTime });
+
+/** A SigV2 request (header or presigned URL): only SigV4 is accepted, as in the regions opened since 2014. */
+export const invalidRequest = (message: string) => new S3Error('InvalidRequest', 400, message);
+
+export const authorizationHeaderMalformed = (message: string) => new S3Error('AuthorizationHeaderMalformed', 400, message);
+
+export const authorizationQueryParametersError = (message: string) => new S3Error('AuthorizationQueryParametersError', 400, message);
+
 /** S3's rules for new bucket names (general purpose buckets). */
 export function checkBucketName(name: string): void {
   const ok =
