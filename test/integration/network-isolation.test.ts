@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import net, { type AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  DeleteEndpointCommand,
+  type SageMakerClient,
+  waitUntilEndpointInService,
+} from '@aws-sdk/client-sagemaker';
+import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
+import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
+import { ECHO_IMAGE, dockerInspect, managedContainers, requireDocker } from '../helpers/docker.js';
+import { type TestEmulator, makeModelTarball, startTestEmulator, stopAndClean, uniqueName } from '../helpers/emulator.js';
+import { hostPrimaryIp, managedNetworks, networkGateway, probeFrom, type ProbeTarget } from '../helpers/network-probe.js';
+
+/**
+ * EnableNetworkIsolation: the model container answers the gateway (through
+ * its relay) and reaches nothing else — not a host listener on 0.0.0.0 (by
+ * any of the host's addresses), not another model container, not the
+ * internet. A non-isolated container on the same host reaches the listener,
+ * which proves the probe itself works.
+ */
+
+const ROLE = 'arn:aws:iam::123456789012:role/test';
+const GREETING = 'hello from the host listener';
+const PING = 'GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+
+interface Inspected {
+  Id: string;
+  Config: { Labels: Record<string, string> };
+  HostConfig: { ReadonlyRootfs: boolean; CapDrop: string[] | null; SecurityOpt: string[] | null; PortBindings: Record<string, unknown> | null };
+  NetworkSettings: { Networks: Record<string, { IPAddress: string }>; Ports: Record<string, unknown> | null };
+}
+
+async function deploy(sm: SageMakerClient, isolated: boolean, tarball: string): Promise<string> {
+  const model = uniqueName(isolated ? 'iso-model' : 'open-model');
+  await sm.send(
+    new CreateModelCommand({
+      ModelName: model,
+      ExecutionRoleArn: ROLE,
+      PrimaryContainer: { Image: ECHO_IMAGE, ModelDataUrl: tarball },
+      EnableNetworkIsolation: isolated,
+    }),
+  );
+  const config = uniqueName('config');
+  await sm.send(
+    new CreateEndpointConfigCommand({
+      EndpointConfigName: config,
+      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: model, InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }],
+    }),
+  );
+  const endpoint = uniqueName(isolated ? 'iso-ep' : 'open-ep');
+  await sm.send(new CreateEndpointCommand({ EndpointName: endpoint, EndpointConfigName: config }));
+  await waitUntilEndpointInService({ client: sm, maxWaitTime: 120, minDelay: 1, maxDelay: 1 }, { EndpointName: endpoint });
+  return endpoint;
+}
+
+/** The endpoint's containers, split into the model's and (for an isolated one) its relay's. */
+function containersOf(stateDir: string, endpoint: string): { model: Inspected; relay: Inspected | undefined } {
+  const all = managedContainers(stateDir, endpoint).map((id) => dockerInspect(id) as unknown as Inspected);
+  const relay = all.find((c) => c.Config.Labels['sagemaker-emulator.role'] === 'isolation-relay');
+  const model = all.find((c) => c !== relay);
+  assert.ok(model, `no model container for ${endpoint}`);
+  return { model, relay };
+}
+
+describe('EnableNetworkIsolation', { timeout: TIMEOUT.suite }, () => {
+  let t: TestEmulator;
+  let listener: net.Server;
+  let listenerPort: number;
+  let isolatedEndpoint: string;
+  let openEndpoint: string;
+
+  before(async () => {
+    requireDocker();
+    // A host service on every address: what an --internal network alone would still let a container reach.
+    listener = net.createServer((s) => {
+      // Probes hang up abruptly; a reset is not this test's failure.
+      s.on('error', () => undefined);
+      s.end(`${GREETING}\n`);
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '0.0.0.0', resolve));
+    listenerPort = (listener.address() as AddressInfo).port;
+    t = await startTestEmulator();
+    const tarball = makeModelTarball('isolated-v1');
+    [isolatedEndpoint, openEndpoint] = await Promise.all([deploy(t.sm, true, tarball), deploy(t.sm, false, tarball)]);
+  });
+
+  after(async () => {
+    listener?.close();
+    if (t) {
+      await stopAndClean(t);
+      assert.deepEqual(managedNetworks(t.stateDir), [], 'networks left behind');
+    }
+  });
+
+  it('serves InvokeEndpoint through the relay, with its model data mounted', { timeout: TIMEOUT.test }, async () => {
+    const out = await t.runtime.send(
+      new InvokeEndpointCommand({ EndpointName: isolatedEndpoint, ContentType: 'application/json', Body: Buffer.from('{"x":1}') }),
+    );
+    const body = JSON.parse(Buffer.from(out.Body!).toString('utf8')) as { model: { version: string }; modelFiles: string[]; input: unknown };
+    assert.equal(out.$metadata.httpStatusCode, 200);
+    assert.deepEqual(body.input, { x: 1 });
+    assert.equal(body.model.version, 'isolated-v1');
+    assert.ok(body.modelFiles.includes('model.json'), `model files: ${body.modelFiles.join(', ')}`);
+  });
+
+  it('puts the model alone on an internal network without a host address, and hardens its relay', { timeout: TIMEOUT.test }, () => {
+    const { model, relay } = containersOf(t.stateDir, isolatedEndpoint);
+    assert.ok(relay, 'no relay container');
+    const networks = Object.keys(model.NetworkSettings.Networks);
+    assert.equal(networks.length, 1, `model networks: ${networks.join(', ')}`);
+    const isoNet = networks[0]!;
+    assert.match(isoNet, /^sme-iso-/);
+    assert.deepEqual(model.HostConfig.PortBindings ?? {}, {}, 'the isolated model publishes no port');
+    const netInfo = dockerInspect(isoNet) as { Internal: boolean; Options: Record<string, string> };
+    assert.equal(netInfo.Internal, true);
+    assert.equal(netInfo.Options['com.docker.network.bridge.inhibit_ipv4'], 'true');
+    assert.ok(isoNet in relay.NetworkSettings.Networks, 'the relay is attached to the isolated network');
+    assert.equal(relay.HostConfig.ReadonlyRootfs, true);
+    assert.deepEqual(relay.HostConfig.CapDrop, ['ALL']);
+    assert.deepEqual(relay.HostConfig.SecurityOpt, ['no-new-privileges:true']);
+  });
+
+  it('reaches no host listener, no other model container and not the internet; a non-isolated model does reach the host', { timeout: TIMEOUT.test }, async () => {
+    const iso = containersOf(t.stateDir, isolatedEndpoint).model;
+    const open = containersOf(t.stateDir, openEndpoint).model;
+    const isoNet = Object.keys(iso.NetworkSettings.Networks)[0]!;
+    const isoGateway = networkGateway(isoNet);
+    assert.ok(isoGateway, `network ${isoNet} has no gateway address in its IPAM config`);
+    const openAddress = Object.values(open.NetworkSettings.Networks)[0]!.IPAddress;
+    const isoAddress = iso.NetworkSettings.Networks[isoNet]!.IPAddress;
+    const hostTargets: ProbeTarget[] = [
+      { name: 'host via the isolated network gateway', host: isoGateway, port: listenerPort, expect: GREETING },
+      { name: 'host via 172.17.0.1', host: '172.17.0.1', port: listenerPort, expect: GREETING },
+      { name: 'host via its primary IP', host: hostPrimaryIp(), port: listenerPort, expect: GREETING },
+    ];
+    const fromIsolated = await probeFrom(iso.Id, [
+      ...hostTargets,
+      { name: 'the other model container', host: openAddress, port: 8080, send: PING, expect: 'HTTP/1.1 200' },
+      { name: 'the internet (1.1.1.1:443)', host: '1.1.1.1', port: 443, send: PING, expect: 'HTTP/1.' },
+    ]);
+    // Not even a TCP connection: the isolated network has no route out at all.
+    for (const [target, outcome] of Object.entries(fromIsolated)) {
+      assert.ok(outcome === 'timeout' || outcome.startsWith('error:'), `the isolated container got to ${target}: ${outcome}`);
+    }
+    const fromOpen = await probeFrom(open.Id, [
+      ...hostTargets,
+      { name: 'the isolated model container', host: isoAddress, port: 8080, send: PING, expect: 'HTTP/1.1 200' },
+    ]);
+    assert.equal(fromOpen['host via 172.17.0.1'], 'reached', `the probe itself does not work: ${JSON.stringify(fromOpen)}`);
+    assert.notEqual(fromOpen['the isolated model container'], 'reached', 'another container reached the isolated model');
+    console.log(JSON.stringify({ fromIsolated, fromOpen }));
+  });
+
+  it('removes the relay and the isolated network with the endpoint', { timeout: TIMEOUT.test }, async () => {
+    await t.sm.send(new DeleteEndpointCommand({ EndpointName: isolatedEndpoint }));
+    await pollUntil(
+      'the isolated endpoint containers and network to go',
+      () => managedContainers(t.stateDir, isolatedEndpoint).length === 0 && !managedNetworks(t.stateDir).some((n) => n.startsWith('sme-iso-')),
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+  });
+});
