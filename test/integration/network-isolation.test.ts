@@ -6,6 +6,7 @@ import {
   CreateEndpointConfigCommand,
   CreateModelCommand,
   DeleteEndpointCommand,
+  DescribeModelCommand,
   type SageMakerClient,
   waitUntilEndpointInService,
 } from '@aws-sdk/client-sagemaker';
@@ -162,5 +163,61 @@ describe('EnableNetworkIsolation', { timeout: TIMEOUT.suite }, () => {
       () => managedContainers(t.stateDir, isolatedEndpoint).length === 0 && !managedNetworks(t.stateDir).some((n) => n.startsWith('sme-iso-')),
       { timeoutMs: 30_000, intervalMs: 500 },
     );
+  });
+});
+
+describe('VpcConfig: validated, recorded, not enforced', { timeout: TIMEOUT.suite }, () => {
+  let t: TestEmulator;
+  const logLines: Record<string, unknown>[] = [];
+  before(async () => {
+    t = await startTestEmulator({}, undefined, { logLines });
+  });
+  after(async () => {
+    if (t) {
+      await stopAndClean(t);
+    }
+  });
+
+  const createWithVpc = (name: string, vpc: { SecurityGroupIds: string[]; Subnets: string[] }) =>
+    t.sm.send(new CreateModelCommand({ ModelName: name, ExecutionRoleArn: ROLE, PrimaryContainer: { Image: ECHO_IMAGE }, VpcConfig: vpc }));
+
+  it('returns VpcConfig from DescribeModel as given and logs that it is not enforced', { timeout: TIMEOUT.test }, async () => {
+    const name = uniqueName('vpc-model');
+    const vpc = { SecurityGroupIds: ['sg-0123456789abcdef0'], Subnets: ['subnet-0a', 'subnet-0b'] };
+    await createWithVpc(name, vpc);
+    const described = await t.sm.send(new DescribeModelCommand({ ModelName: name }));
+    assert.deepEqual(described.VpcConfig, vpc);
+    assert.ok(logLines.some((l) => l.model === name && String(l.msg).startsWith('VpcConfig recorded but not enforced')));
+  });
+
+  it('rejects VpcConfig values outside botocore’s constraints with the shape validator’s ValidationException', { timeout: TIMEOUT.test }, async () => {
+    const cases: { vpc: { SecurityGroupIds: string[]; Subnets: string[] }; message: string }[] = [
+      {
+        vpc: { SecurityGroupIds: ['sg-1'], Subnets: [] },
+        message: "1 validation error detected: Value '[]' at 'vpcConfig.subnets' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      },
+      {
+        vpc: { SecurityGroupIds: ['sg-1', 'sg-2', 'sg-3', 'sg-4', 'sg-5', 'sg-6'], Subnets: ['subnet-1'] },
+        message:
+          "1 validation error detected: Value '[sg-1, sg-2, sg-3, sg-4, sg-5, sg-6]' at 'vpcConfig.securityGroupIds' failed to satisfy constraint: Member must have length less than or equal to 5",
+      },
+      {
+        vpc: { SecurityGroupIds: ['sg_1'], Subnets: ['subnet-1'] },
+        message:
+          "1 validation error detected: Value 'sg_1' at 'vpcConfig.securityGroupIds.1.member' failed to satisfy constraint: Member must satisfy regular expression pattern: [-0-9a-zA-Z]+",
+      },
+      {
+        vpc: { SecurityGroupIds: ['sg-1'], Subnets: [`subnet-${'a'.repeat(30)}`] },
+        message: `1 validation error detected: Value 'subnet-${'a'.repeat(30)}' at 'vpcConfig.subnets.1.member' failed to satisfy constraint: Member must have length less than or equal to 32`,
+      },
+    ];
+    for (const c of cases) {
+      await assert.rejects(createWithVpc(uniqueName('bad-vpc'), c.vpc), (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
+        assert.equal(e.name, 'ValidationException');
+        assert.equal(e.message, c.message);
+        assert.equal(e.$metadata?.httpStatusCode, 400);
+        return true;
+      });
+    }
   });
 });
