@@ -1,17 +1,23 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
   DeleteEndpointCommand,
+  DescribeEndpointCommand,
   DescribeModelCommand,
+  ListEndpointsCommand,
   type SageMakerClient,
   waitUntilEndpointInService,
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { TIMEOUT, pollUntil } from '../helpers/bounded.js';
+import { type ChildEmulator, cleanUpChildren, killRunning, startChild, stopChildGracefully } from '../helpers/child-emulator.js';
 import { ECHO_IMAGE, dockerInspect, managedContainers, requireDocker } from '../helpers/docker.js';
 import { type TestEmulator, makeModelTarball, startTestEmulator, stopAndClean, uniqueName } from '../helpers/emulator.js';
 import { hostPrimaryIp, managedNetworks, networkGateway, probeFrom, type ProbeTarget } from '../helpers/network-probe.js';
@@ -219,5 +225,68 @@ describe('VpcConfig: validated, recorded, not enforced', { timeout: TIMEOUT.suit
         return true;
       });
     }
+  });
+});
+
+describe('network isolation across a gateway crash and restart', { timeout: TIMEOUT.suite }, () => {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'sme-iso-restart-'));
+  const children = new Set<ChildEmulator>();
+  after(async () => {
+    const networksLeft = managedNetworks(stateDir);
+    const problems = await cleanUpChildren(children, [stateDir]);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(networksLeft, [], 'networks left behind');
+  });
+
+  it('the restarted gateway removes the dead one’s relay and isolated network, and serves the endpoint again', { timeout: TIMEOUT.long }, async () => {
+    requireDocker();
+    const first = await startChild(stateDir);
+    children.add(first);
+    const endpoint = await deploy(first.sm, true, makeModelTarball('restart-v1'));
+    const before = { containers: managedContainers(stateDir), networks: managedNetworks(stateDir) };
+    assert.equal(before.containers.length, 2, 'a model container and its relay');
+    assert.equal(before.networks.length, 1);
+    await killRunning([first], children);
+    const second = await startChild(stateDir);
+    children.add(second);
+    await waitUntilEndpointInService({ client: second.sm, maxWaitTime: 120, minDelay: 1, maxDelay: 1 }, { EndpointName: endpoint });
+    const out = await second.runtime.send(new InvokeEndpointCommand({ EndpointName: endpoint, ContentType: 'application/json', Body: Buffer.from('{}') }));
+    assert.equal((JSON.parse(Buffer.from(out.Body!).toString('utf8')) as { model: { version: string } }).model.version, 'restart-v1');
+    const now = { containers: managedContainers(stateDir), networks: managedNetworks(stateDir) };
+    assert.deepEqual(
+      before.containers.filter((id) => now.containers.some((c) => id.startsWith(c) || c.startsWith(id))),
+      [],
+      'containers of the dead gateway remain',
+    );
+    assert.deepEqual(before.networks.filter((n) => now.networks.includes(n)), [], 'networks of the dead gateway remain');
+    assert.equal(now.containers.length, 2);
+    assert.equal(now.networks.length, 1);
+    await stopChildGracefully(second, stateDir, children);
+    assert.deepEqual(managedNetworks(stateDir), [], 'networks left after SIGTERM');
+  });
+});
+
+describe('a relay image that is not there', { timeout: TIMEOUT.suite }, () => {
+  let t: TestEmulator;
+  before(async () => {
+    requireDocker();
+    t = await startTestEmulator({ SME_ISOLATION_RELAY_IMAGE: 'sagemaker-emulator/no-such-relay:none' });
+  });
+  after(async () => {
+    if (t) {
+      await stopAndClean(t);
+      assert.deepEqual(managedNetworks(t.stateDir), [], 'networks left behind');
+    }
+  });
+
+  it('fails the isolated endpoint with a FailureReason naming SME_ISOLATION_RELAY_IMAGE', { timeout: TIMEOUT.test }, async () => {
+    // The waiter gives up on a Failed endpoint.
+    await assert.rejects(deploy(t.sm, true, makeModelTarball('no-relay')));
+    const list = await t.sm.send(new ListEndpointsCommand({ StatusEquals: 'Failed' }));
+    const failed = list.Endpoints?.[0]?.EndpointName;
+    assert.ok(failed, 'no Failed endpoint');
+    const d = await t.sm.send(new DescribeEndpointCommand({ EndpointName: failed }));
+    assert.match(d.FailureReason ?? '', /The network isolation relay image "sagemaker-emulator\/no-such-relay:none" \(SME_ISOLATION_RELAY_IMAGE\) is not present locally/);
+    assert.deepEqual(managedContainers(t.stateDir), []);
   });
 });
