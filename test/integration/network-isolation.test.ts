@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -288,5 +289,33 @@ describe('a relay image that is not there', { timeout: TIMEOUT.suite }, () => {
     const d = await t.sm.send(new DescribeEndpointCommand({ EndpointName: failed }));
     assert.match(d.FailureReason ?? '', /The network isolation relay image "sagemaker-emulator\/no-such-relay:none" \(SME_ISOLATION_RELAY_IMAGE\) is not present locally/);
     assert.deepEqual(managedContainers(t.stateDir), []);
+  });
+});
+
+describe('network isolation with SME_DOCKER_NETWORK', { timeout: TIMEOUT.suite }, () => {
+  const shared = `sme-test-iso-net-${process.pid}`;
+  let t: TestEmulator;
+  before(async () => {
+    requireDocker();
+    t = await startTestEmulator({ SME_DOCKER_NETWORK: shared });
+  });
+  after(async () => {
+    if (t) {
+      await stopAndClean(t);
+      assert.deepEqual(managedNetworks(t.stateDir), [], 'networks left behind');
+    }
+    execFileSync('docker', ['network', 'rm', shared], { stdio: 'ignore', timeout: 30_000 });
+  });
+
+  it('puts the relay on the shared network (no published port) and the model on its isolated one only', { timeout: TIMEOUT.test }, async () => {
+    const endpoint = await deploy(t.sm, true, makeModelTarball('shared-net'));
+    const { model, relay } = containersOf(t.stateDir, endpoint);
+    assert.ok(relay, 'no relay container');
+    assert.deepEqual(Object.keys(model.NetworkSettings.Networks).map((n) => n.startsWith('sme-iso-')), [true]);
+    assert.deepEqual(Object.keys(relay.NetworkSettings.Networks).sort(), [shared, Object.keys(model.NetworkSettings.Networks)[0]!].sort());
+    assert.deepEqual(relay.HostConfig.PortBindings ?? {}, {});
+    const out = await t.runtime.send(new InvokeEndpointCommand({ EndpointName: endpoint, ContentType: 'application/json', Body: Buffer.from('{}') }));
+    assert.equal((JSON.parse(Buffer.from(out.Body!).toString('utf8')) as { model: { version: string } }).model.version, 'shared-net');
+    await t.sm.send(new DeleteEndpointCommand({ EndpointName: endpoint }));
   });
 });
