@@ -84,6 +84,7 @@ export class ModelInstance {
   private stopping: Promise<void> | undefined;
   /** The relay and network of a network-isolated instance, removed with its container. */
   private isolation: IsolationParts | undefined;
+  private unwatchRelay: () => void = () => undefined;
 
   constructor(
     readonly spec: InstanceSpec,
@@ -140,6 +141,7 @@ export class ModelInstance {
     const launch = spec.networkIsolation
       ? runIsolated(env.docker, runSpec, { image: env.isolationRelayImage ?? DEFAULT_RELAY_IMAGE, network: env.network }, this.log).then((r) => {
           this.isolation = r.parts;
+          this.watchRelay(r.parts.relayId, r.model.id);
           return { ...r.dial, id: r.model.id, name: r.model.name };
         })
       : env.docker.run(runSpec);
@@ -304,6 +306,7 @@ export class ModelInstance {
     const pool = this.pool;
     this.pool = undefined;
     this.stopFollowing();
+    this.unwatchRelay();
     await pool?.destroy().catch(() => undefined);
     await this.models?.close();
     if (this.containerId) {
@@ -313,6 +316,20 @@ export class ModelInstance {
     }
     this.status = 'Stopped';
     this.log.info('container removed');
+  }
+
+  /**
+   * A network-isolated model is unreachable without its relay: when the relay
+   * dies, the model container is removed too, so that its fleet sees a lost
+   * container and replaces the instance (relay and all) as for any other.
+   */
+  private watchRelay(relayId: string, modelId: string): void {
+    this.unwatchRelay = this.env.docker.onExit((e) => {
+      if (e.id === relayId && (this.status === 'Starting' || this.status === 'Ready')) {
+        this.log.warn({ relay: relayId.slice(0, 12), exitCode: e.exitCode }, 'network isolation relay exited; removing its model container');
+        void this.env.docker.remove(modelId, 0).catch(() => undefined);
+      }
+    });
   }
 
   /** The container, and for a network-isolated one its relay and network too. */

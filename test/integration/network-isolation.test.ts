@@ -163,6 +163,35 @@ describe('EnableNetworkIsolation', { timeout: TIMEOUT.suite }, () => {
     console.log(JSON.stringify({ fromIsolated, fromOpen }));
   });
 
+  it('replaces an instance whose relay dies, relay and network included', { timeout: TIMEOUT.test }, async () => {
+    const before = containersOf(t.stateDir, isolatedEndpoint);
+    execFileSync('docker', ['kill', before.relay!.Id], { stdio: 'pipe', timeout: 30_000 });
+    const after = await pollUntil(
+      'a new model container and relay',
+      () => {
+        const ids = managedContainers(t.stateDir, isolatedEndpoint);
+        if (ids.length !== 2 || ids.some((id) => before.model.Id.startsWith(id) || before.relay!.Id.startsWith(id))) {
+          return undefined;
+        }
+        const now = containersOf(t.stateDir, isolatedEndpoint);
+        return now.relay ? now : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const oldNetwork = Object.keys(before.model.NetworkSettings.Networks)[0]!;
+    await pollUntil('the old isolated network to go', () => !managedNetworks(t.stateDir).includes(oldNetwork), { timeoutMs: 30_000, intervalMs: 500 });
+    assert.notEqual(Object.keys(after.model.NetworkSettings.Networks)[0], oldNetwork);
+    const out = await pollUntil(
+      'the endpoint to answer again',
+      () =>
+        t.runtime
+          .send(new InvokeEndpointCommand({ EndpointName: isolatedEndpoint, ContentType: 'application/json', Body: Buffer.from('{}') }))
+          .catch(() => undefined),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.equal((JSON.parse(Buffer.from(out.Body!).toString('utf8')) as { model: { version: string } }).model.version, 'isolated-v1');
+  });
+
   it('removes the relay and the isolated network with the endpoint', { timeout: TIMEOUT.test }, async () => {
     await t.sm.send(new DeleteEndpointCommand({ EndpointName: isolatedEndpoint }));
     await pollUntil(
