@@ -21,6 +21,10 @@ export const createModel: Operation<'CreateModel'> = (input, ctx) => {
   const record: ModelRecord = { name, arn, creationTime: ctx.now(), spec };
   insertWithTags(ctx, modelKind, name, record, tags);
   ctx.log.info({ model: name }, 'model created');
+  if (spec.VpcConfig) {
+    // Kept and shown by DescribeModel, but containers get no VPC: the README says so.
+    ctx.log.info({ model: name, vpcConfig: spec.VpcConfig }, 'VpcConfig recorded but not enforced: the model container does not run in these subnets or security groups');
+  }
   return { ModelArn: arn };
 };
 

@@ -19,6 +19,25 @@ export interface ContainerSpec {
    * port: for an emulator that itself runs in a container on that network.
    */
   network?: string;
+  /** Replaces the image's ENTRYPOINT (the isolation relay runs `node -e`, whatever its image's entrypoint). */
+  entrypoint?: string[];
+  /** Privileges: Docker's defaults when absent (SME_CONTAINER_HARDENING=off). */
+  security?: ContainerSecurity;
+}
+
+/** What a container may do beyond its own processes (Docker's SecurityOpt, CapDrop, CapAdd, ReadonlyRootfs). */
+export interface ContainerSecurity {
+  noNewPrivileges: boolean;
+  capDrop: string[];
+  capAdd: string[];
+  readOnlyRootfs?: boolean;
+}
+
+/** A Docker network the emulator made (the isolated networks of EnableNetworkIsolation models). */
+export interface ManagedNetwork {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
 }
 
 export interface StartedContainer {
@@ -76,6 +95,16 @@ export interface ContainerClient {
   stats(id: string): Promise<ContainerStats | undefined>;
   /** Creates the network if it does not exist yet. */
   ensureNetwork(name: string): Promise<void>;
+  /**
+   * Creates an internal network on which the host has no address either
+   * (bridge inhibit_ipv4): its containers reach each other and nothing else.
+   */
+  createIsolatedNetwork(name: string, labels: Record<string, string>): Promise<void>;
+  /** Attaches a running container to a network too; resolves with its address there. */
+  connect(containerId: string, network: string): Promise<string>;
+  /** Removes a network; an absent one is fine. */
+  removeNetwork(name: string): Promise<void>;
+  listManagedNetworks(labelFilters: string[]): Promise<ManagedNetwork[]>;
   /** Stops (SIGTERM, then SIGKILL after the grace period) and removes; absent containers are fine. */
   remove(id: string, graceSeconds: number): Promise<void>;
   listManaged(labelFilters: string[]): Promise<ManagedContainer[]>;

@@ -9,6 +9,7 @@ import type {
   ContainerStats,
   ImageInfo,
   ManagedContainer,
+  ManagedNetwork,
   StartedContainer,
 } from './container-client.js';
 import { labels } from './labels.js';
@@ -71,6 +72,7 @@ export class DockerodeClient implements ContainerClient {
       name: spec.name,
       Image: spec.image,
       Cmd: spec.cmd,
+      ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
       Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
       Labels: spec.labels,
       ExposedPorts: { [port]: {} },
@@ -84,6 +86,14 @@ export class DockerodeClient implements ContainerClient {
         MemorySwap: spec.memoryBytes,
         NanoCpus: spec.nanoCpus,
         Mounts: spec.mounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: true })),
+        ...(spec.security
+          ? {
+              SecurityOpt: spec.security.noNewPrivileges ? ['no-new-privileges:true'] : [],
+              CapDrop: spec.security.capDrop,
+              CapAdd: spec.security.capAdd,
+              ReadonlyRootfs: spec.security.readOnlyRootfs === true,
+            }
+          : {}),
       },
     });
     try {
@@ -188,6 +198,50 @@ export class DockerodeClient implements ContainerClient {
         }
       });
     }
+  }
+
+  async createIsolatedNetwork(name: string, networkLabels: Record<string, string>): Promise<void> {
+    await this.docker
+      .createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        // Internal alone still lets a container reach host services listening on 0.0.0.0 through the
+        // bridge's gateway address (measured on Docker 20.10); with inhibit_ipv4 the host has no address here.
+        Internal: true,
+        Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
+        Labels: { ...networkLabels, [labels.managed]: 'true' },
+      })
+      .catch((err: unknown) => {
+        if (statusOf(err) !== 409) {
+          throw err;
+        }
+      });
+  }
+
+  async connect(containerId: string, network: string): Promise<string> {
+    await this.docker.getNetwork(network).connect({ Container: containerId });
+    const info = await this.docker.getContainer(containerId).inspect();
+    const ip = info.NetworkSettings.Networks?.[network]?.IPAddress;
+    if (!ip) {
+      throw new Error(`container ${info.Name} has no address on network ${network}`);
+    }
+    return ip;
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(name).remove();
+      this.log.debug({ network: name }, 'network removed');
+    } catch (err) {
+      if (statusOf(err) !== 404) {
+        throw err;
+      }
+    }
+  }
+
+  async listManagedNetworks(labelFilters: string[]): Promise<ManagedNetwork[]> {
+    const list = await this.docker.listNetworks({ filters: { label: [`${labels.managed}=true`, ...labelFilters] } });
+    return list.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
   }
 
   async state(id: string): Promise<ContainerState | undefined> {

@@ -17,6 +17,8 @@ export const labels = {
   instance: `${LABEL_PREFIX}.instance-id`,
   /** A job's containers (batch transform) carry the job's name instead of an endpoint's. */
   job: `${LABEL_PREFIX}.job`,
+  /** What a container is when it is not a model: `isolation-relay` (src/hosting/isolation.ts). */
+  role: `${LABEL_PREFIX}.role`,
 } as const;
 
 /** Docker container names allow [a-zA-Z0-9][a-zA-Z0-9_.-]; SageMaker names already fit. */

@@ -115,7 +115,7 @@ export class FleetFactory {
     if (model.spec.Containers && model.spec.Containers.length > 1) {
       throw new StartupError(`Model ${model.name} has several containers; the emulator hosts single-container models.`);
     }
-    const image = await resolveImage(this.deps.docker, container.Image ?? '', log, this.deps.clock);
+    const image = await resolveImage(this.deps.docker, container.Image ?? '', log, this.deps.clock, this.deps.config.imageFallback);
     const artifactDir = this.artifactDir(region, source, variantName);
     const multiModel = container.Mode === 'MultiModel';
     // A multi-model container gets its models one by one, at invocation time (docs/aws-contract.md §8.2).
@@ -140,12 +140,14 @@ export class FleetFactory {
       endpointName: source.name,
       variantName,
       region,
-      image: container.Image ?? '',
+      // The stand-in (SME_IMAGE_FALLBACK) when the model's image could not be had; Describe keeps showing the requested one.
+      image: image.runImage,
       // The platform tells a multi-model container what it is (docs/aws-contract.md §8.1).
       environment: multiModel ? { ...container.Environment, SAGEMAKER_MULTI_MODEL: 'true' } : (container.Environment ?? {}),
       modelDir,
       ...(variant.ServerlessConfig ? serverlessCaps(variant.ServerlessConfig.MemorySizeInMB) : containerCaps(variant.InstanceType ?? '')),
       startupTimeoutMs: startupSeconds * 1000,
+      ...(model.spec.EnableNetworkIsolation === true ? { networkIsolation: true } : {}),
       ...(multiModel ? { multiModel: this.multiModelSpec(source.name, variant, container, path.join(artifactDir, 'instances')) } : {}),
     };
     const fleet = variant.ServerlessConfig
@@ -157,7 +159,8 @@ export class FleetFactory {
           spec,
           this.deps.instanceEnv,
         );
-    return { fleet, image };
+    const { runImage: _runImage, ...deployed } = image;
+    return { fleet, image: deployed };
   }
 
   private multiModelSpec(endpoint: string, variant: VariantSpec, container: ContainerSpec, instancesDir: string): InstanceSpec['multiModel'] {

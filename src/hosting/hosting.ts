@@ -41,6 +41,8 @@ export class Hosting {
       poolConnections: 64,
       network: deps.config.dockerNetwork,
       clock: deps.clock,
+      containerHardening: deps.config.containerHardening,
+      isolationRelayImage: deps.config.isolationRelayImage,
     });
     this.ctx = {
       ...deps,

@@ -3,12 +3,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
-import type { ContainerClient, ContainerExitEvent } from '../docker/container-client.js';
+import type { ContainerClient, ContainerExitEvent, ContainerSpec } from '../docker/container-client.js';
+import { MODEL_HARDENING } from '../docker/hardening.js';
 import { containerName, labels } from '../docker/labels.js';
 import { type Clock, sleepOn } from '../shared/clock.js';
 import { type ContainerRequest, type ContainerResponse, callContainer } from './container-call.js';
 import { ContainerExitedError, InstanceStoppedError, StartupError } from './errors.js';
 import { InFlightCounter } from './in-flight.js';
+import { DEFAULT_RELAY_IMAGE, type IsolationParts, removeIsolated, runIsolated } from './isolation.js';
 import { InstanceModels, type MultiModelSpec } from './multi-model/instance-models.js';
 import { ReadinessTimeout, waitForPing } from './readiness.js';
 
@@ -33,6 +35,8 @@ export interface InstanceSpec {
   multiModel?: MultiModelSpec & { instancesDir: string };
   /** A job's container (batch transform): labelled and logged under the job, not an endpoint. */
   jobName?: string;
+  /** The model's EnableNetworkIsolation: the container sits on its own network behind a relay (src/hosting/isolation.ts). */
+  networkIsolation?: boolean;
 }
 
 export interface InstanceEnv {
@@ -46,6 +50,10 @@ export interface InstanceEnv {
   /** Attach containers to this Docker network and dial them there (SME_DOCKER_NETWORK). */
   network?: string;
   clock: Clock;
+  /** SME_CONTAINER_HARDENING: no new privileges and a short capability list (src/docker/hardening.ts); Docker's defaults when false. */
+  containerHardening?: boolean;
+  /** SME_ISOLATION_RELAY_IMAGE: the image of the relay in front of a network-isolated model. */
+  isolationRelayImage?: string;
 }
 
 export type InstanceStatus = 'Starting' | 'Ready' | 'Stopping' | 'Stopped' | 'Failed';
@@ -74,6 +82,9 @@ export class ModelInstance {
   private readonly recentLines: string[] = [];
   private stopFollowing: () => void = () => undefined;
   private stopping: Promise<void> | undefined;
+  /** The relay and network of a network-isolated instance, removed with its container. */
+  private isolation: IsolationParts | undefined;
+  private unwatchRelay: () => void = () => undefined;
 
   constructor(
     readonly spec: InstanceSpec,
@@ -107,31 +118,40 @@ export class ModelInstance {
     if (this.models) {
       await fs.mkdir(this.models.dir, { recursive: true });
     }
-    const started = await env.docker
-      .run({
-        name: spec.jobName ? containerName('job', spec.jobName, this.instanceId) : containerName(spec.endpointName, spec.variantName, this.instanceId),
-        image: spec.image,
-        cmd: ['serve'],
-        env: spec.environment,
-        labels: {
-          ...env.gatewayLabels,
-          [labels.region]: spec.region,
-          ...(spec.jobName ? { [labels.job]: spec.jobName } : { [labels.endpoint]: spec.endpointName, [labels.variant]: spec.variantName }),
-          [labels.instance]: this.instanceId,
-        },
-        memoryBytes: spec.memoryBytes,
-        nanoCpus: spec.nanoCpus,
-        mounts: this.models ? [{ source: this.models.dir, target: '/opt/ml/models' }] : [{ source: spec.modelDir, target: '/opt/ml/model' }],
-        containerPort: MODEL_PORT,
-        ...(env.network ? { network: env.network } : {}),
-      })
-      .catch((err: Error) => {
-        this.status = 'Failed';
-        throw new StartupError(`Could not start a container from image "${spec.image}": ${err.message}`);
-      });
+    const name = spec.jobName ? containerName('job', spec.jobName, this.instanceId) : containerName(spec.endpointName, spec.variantName, this.instanceId);
+    const runSpec: ContainerSpec = {
+      name,
+      image: spec.image,
+      cmd: ['serve'],
+      env: spec.environment,
+      labels: {
+        ...env.gatewayLabels,
+        [labels.region]: spec.region,
+        ...(spec.jobName ? { [labels.job]: spec.jobName } : { [labels.endpoint]: spec.endpointName, [labels.variant]: spec.variantName }),
+        [labels.instance]: this.instanceId,
+      },
+      memoryBytes: spec.memoryBytes,
+      nanoCpus: spec.nanoCpus,
+      mounts: this.models ? [{ source: this.models.dir, target: '/opt/ml/models' }] : [{ source: spec.modelDir, target: '/opt/ml/model' }],
+      containerPort: MODEL_PORT,
+      ...(env.network ? { network: env.network } : {}),
+      // Unset only by code that builds its own InstanceEnv; the emulator's always says (config.containerHardening).
+      ...(env.containerHardening !== false ? { security: MODEL_HARDENING } : {}),
+    };
+    const launch = spec.networkIsolation
+      ? runIsolated(env.docker, runSpec, { image: env.isolationRelayImage ?? DEFAULT_RELAY_IMAGE, network: env.network }, this.log).then((r) => {
+          this.isolation = r.parts;
+          this.watchRelay(r.parts.relayId, r.model.id);
+          return { ...r.dial, id: r.model.id, name: r.model.name };
+        })
+      : env.docker.run(runSpec);
+    const started = await launch.catch((err: Error) => {
+      this.status = 'Failed';
+      throw err instanceof StartupError ? err : new StartupError(`Could not start a container from image "${spec.image}": ${err.message}`);
+    });
     if (this.status === 'Stopping' || this.status === 'Stopped') {
       // Stopped while `docker run` was in flight: nobody else knows this container exists.
-      await env.docker.remove(started.id, 0).catch(() => undefined);
+      await this.removeFromDocker(started.id, 0).catch(() => undefined);
       throw new StartupError('The instance was stopped while its container was starting.');
     }
     this.containerId = started.id;
@@ -286,14 +306,34 @@ export class ModelInstance {
     const pool = this.pool;
     this.pool = undefined;
     this.stopFollowing();
+    this.unwatchRelay();
     await pool?.destroy().catch(() => undefined);
     await this.models?.close();
     if (this.containerId) {
-      await this.env.docker.remove(this.containerId, graceSeconds).catch((err: Error) => {
+      await this.removeFromDocker(this.containerId, graceSeconds).catch((err: Error) => {
         this.log.warn({ err }, 'could not remove container');
       });
     }
     this.status = 'Stopped';
     this.log.info('container removed');
+  }
+
+  /**
+   * A network-isolated model is unreachable without its relay: when the relay
+   * dies, the model container is removed too, so that its fleet sees a lost
+   * container and replaces the instance (relay and all) as for any other.
+   */
+  private watchRelay(relayId: string, modelId: string): void {
+    this.unwatchRelay = this.env.docker.onExit((e) => {
+      if (e.id === relayId && (this.status === 'Starting' || this.status === 'Ready')) {
+        this.log.warn({ relay: relayId.slice(0, 12), exitCode: e.exitCode }, 'network isolation relay exited; removing its model container');
+        void this.env.docker.remove(modelId, 0).catch(() => undefined);
+      }
+    });
+  }
+
+  /** The container, and for a network-isolated one its relay and network too. */
+  private removeFromDocker(id: string, graceSeconds: number): Promise<void> {
+    return this.isolation ? removeIsolated(this.env.docker, id, this.isolation, graceSeconds) : this.env.docker.remove(id, graceSeconds);
   }
 }

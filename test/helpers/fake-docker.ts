@@ -9,6 +9,7 @@ import type {
   ContainerState,
   ImageInfo,
   ManagedContainer,
+  ManagedNetwork,
   StartedContainer,
 } from '../../src/docker/container-client.js';
 
@@ -228,6 +229,23 @@ export class FakeDocker implements ContainerClient {
 
   ensureNetwork(): Promise<void> {
     return Promise.resolve();
+  }
+
+  /** The fake has no networks: isolation is tested against real Docker (test/integration/network-isolation.test.ts). */
+  createIsolatedNetwork(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  connect(): Promise<string> {
+    return Promise.resolve('127.0.0.1');
+  }
+
+  removeNetwork(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  listManagedNetworks(): Promise<ManagedNetwork[]> {
+    return Promise.resolve([]);
   }
 
   async remove(id: string, graceSeconds: number): Promise<void> {
