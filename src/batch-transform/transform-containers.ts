@@ -40,11 +40,10 @@ export async function startTransformContainers(
     throw new JobFailedError(`Model ${model.name} has no container image.`);
   }
   const env = deps.instanceEnv;
-  // Pulled when missing, as for an endpoint; the container runs the image as the model names it.
-  await resolveImage(env.docker, container.Image, log, env.clock).catch((err: Error) => {
+  // Pulled when missing, as for an endpoint; a missing image that cannot be pulled runs as SME_IMAGE_FALLBACK when it is set.
+  const { runImage: image } = await resolveImage(env.docker, container.Image, log, env.clock, deps.config.imageFallback).catch((err: Error) => {
     throw new JobFailedError(err.message);
   });
-  const image = container.Image;
   const modelDir = await materializeModelData(
     container.ModelDataUrl,
     path.join(deps.config.stateDir, 'jobs', region, job.name.toLowerCase(), 'model'),
@@ -67,6 +66,8 @@ export async function startTransformContainers(
           modelDir,
           ...containerCaps(InstanceType),
           startupTimeoutMs: deps.config.startupTimeoutSeconds * 1000,
+          // A transform job's container is as isolated as the model says, as on SageMaker.
+          ...(model.spec.EnableNetworkIsolation === true ? { networkIsolation: true } : {}),
         },
         { ...env, log },
       ),

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
+  CreateModelCommand,
   DescribeTransformJobCommand,
   ListTransformJobsCommand,
   StopTransformJobCommand,
@@ -58,6 +60,32 @@ describe('batch transform jobs', { timeout: TIMEOUT.suite }, () => {
     const metrics = await scrape(t.url);
     assert.equal(sample(metrics, 'sagemaker_transform_records_total', { job_name: job }), 900);
     assert.deepEqual(managedContainers(t.stateDir).length, 0, 'the job’s containers are gone');
+  });
+
+  test('a model with EnableNetworkIsolation transforms behind its relay, and leaves no container or network', { timeout: TIMEOUT.test }, async () => {
+    const isolated = uniqueName('batch-iso');
+    await t.sm.send(
+      new CreateModelCommand({
+        ModelName: isolated,
+        ExecutionRoleArn: 'arn:aws:iam::123456789012:role/test',
+        PrimaryContainer: { Image: BATCH_IMAGE },
+        EnableNetworkIsolation: true,
+      }),
+    );
+    await putText(s3, bucket, 'iso/one.csv', csvRows(7, 20).join('\n'));
+    const job = await createTransformJob(t.sm, isolated, `s3://${bucket}/iso/`, `s3://${bucket}/out-iso`);
+    const d = await waitForJobEnd(t.sm, job);
+    assert.equal(d.TransformJobStatus, 'Completed', d.FailureReason);
+    const lines = await outputOf('out-iso/one.csv.out');
+    assert.deepEqual(lines!.slice(0, 20), csvRows(7, 20).map((_, i) => String(7 + i + 1)));
+    const relays = logLines.filter((l) => l.job === job && l.msg === 'network-isolated container started behind its relay');
+    assert.equal(relays.length, 1, 'the job’s one instance ran behind a relay');
+    assert.deepEqual(managedContainers(t.stateDir).length, 0, 'the job’s container and relay are gone');
+    const networks = execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=sagemaker-emulator.state-dir=${t.stateDir}`], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    }).trim();
+    assert.equal(networks, '', 'the isolated network is gone');
   });
 
   test('SingleRecord sends one record per request; Gzip input is decompressed', { timeout: TIMEOUT.test }, async () => {
