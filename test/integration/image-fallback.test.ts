@@ -73,6 +73,13 @@ describe('SME_IMAGE_FALLBACK set', { timeout: TIMEOUT.suite }, () => {
     assert.equal(out.modelImage, PLACEHOLDER);
     assert.equal(out.deployedImages[0]?.SpecifiedImage, PLACEHOLDER);
   });
+
+  it('runs a unittest suite written for moto’s server mode unchanged (placeholder URI, /moto-api/reset after each test)', { timeout: TIMEOUT.long }, async () => {
+    const r = await run('python3', [path.join(PYTHON_DIR, 'moto_style_suite.py')], clientEnv(t.url, scratch));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Ran 3 tests/);
+    assert.match(r.stderr, /\nOK\s*$/);
+  });
 });
 
 describe('SME_IMAGE_FALLBACK not set', { timeout: TIMEOUT.suite }, () => {
