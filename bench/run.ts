@@ -4,6 +4,7 @@ import { benchColdStart } from './cold-start.js';
 import { benchWarmPathWithConsole } from './console-open.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { benchEndpointCreation } from './endpoint-creation.js';
+import { benchLoadRss } from './load-rss.js';
 import { benchMultiModel } from './multi-model.js';
 import { benchRecommenderAccuracy } from './recommender-accuracy.js';
 import { benchS3Transfer } from './s3-transfer.js';
@@ -47,6 +48,15 @@ try {
   }
 } finally {
   await emu.stop();
+}
+if (wanted('load')) {
+  // An emulator of its own: the RSS it measures is not that of the benchmarks before it.
+  const own = await startEmulatorProcess();
+  try {
+    console.log(await benchLoadRss(own, quick ? 2000 : 10_000), '\n');
+  } finally {
+    await own.stop();
+  }
 }
 if (wanted('creation')) {
   console.log(await benchEndpointCreation(quick ? 5 : 9));
