@@ -141,15 +141,18 @@ export async function benchSoak(minutes: number): Promise<string> {
 
     // The reporter: one scrape of /metrics a minute (prom-client resets its event-loop histogram at each
     // scrape, so the lag percentiles are those of the minute just ended).
-    await scrapeMetrics(emu.url);
+    let coldStarts = metricSum(await scrapeMetrics(emu.url), 'sagemaker_cold_starts_total');
+    // monitorEventLoopDelay samples every 10 ms (prom-client's default precision): an idle loop reads ~10 ms.
     console.log(
-      'min | calls (invoke/serverless/s3/describe) | failures | RSS | heap used | fds | loop lag p50/p99/max | containers',
+      'min | calls (invoke/serverless/s3/describe) | failures | RSS | heap used | fds | loop delay p50/p99/max (10 ms sampling) | containers | serverless cold starts',
     );
     for (let minute = 1; minute <= minutes; minute++) {
       await sleep(t0 + minute * 60_000 - Date.now(), t0 + minute * 60_000);
       const done = counts;
       counts = new MinuteCounts();
       const m = await scrapeMetrics(emu.url);
+      const coldStartsBefore = coldStarts;
+      coldStarts = metricSum(m, 'sagemaker_cold_starts_total');
       const row: SoakMinute = { minute, rss: rssBytes(emu.pid), fds: openFds(emu.pid) };
       history.push(row);
       const lag = (name: string) => `${(metricSum(m, name) * 1000).toFixed(1)}`;
@@ -166,6 +169,7 @@ export async function benchSoak(minutes: number): Promise<string> {
           String(row.fds),
           `${lag('nodejs_eventloop_lag_p50_seconds')}/${lag('nodejs_eventloop_lag_p99_seconds')}/${lag('nodejs_eventloop_lag_max_seconds')} ms`,
           String(emulatorContainers(emu.stateDir).length),
+          String(coldStarts - coldStartsBefore),
         ].join(' | '),
       );
     }
