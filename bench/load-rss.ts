@@ -1,7 +1,10 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { ECHO_IMAGE } from '../test/helpers/docker.js';
 import { deployWithDirectUrl } from './deploy.js';
-import type { EmulatorProcess } from './emulator-process.js';
+import { type EmulatorProcess, startEmulatorProcess } from './emulator-process.js';
 import { runLoad } from './load.js';
 import { cpuMs, metricSum, mib, openFds, rssBytes, sampleRss, scrapeMetrics } from './process-probe.js';
 import { ms, percentile, table } from './stats.js';
@@ -57,7 +60,40 @@ const count = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b
  * the JS SDK through the gateway (the figure), undici through the gateway (the SDK's own cost is the
  * difference), and undici straight to one container's published port (the baseline).
  */
-export async function benchLoadRss(emu: EmulatorProcess, total: number): Promise<string> {
+export async function benchLoadRss(total: number): Promise<string> {
+  // An emulator of its own (the RSS it measures is not that of other benchmarks), which writes a heap
+  // snapshot on SIGUSR2: V8 collects all garbage first, so the heap used right after it is what is retained.
+  const snapshotDir = mkdtempSync(path.join(os.tmpdir(), 'sme-bench-heap-'));
+  const emu = await startEmulatorProcess({
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`.trim(),
+  });
+  try {
+    return await measure(emu, total, snapshotDir);
+  } finally {
+    await emu.stop();
+    rmSync(snapshotDir, { recursive: true, force: true });
+  }
+}
+
+/** Sends SIGUSR2 and waits (bounded: 120 s) for the snapshot to be written; returns the heap used right after. */
+async function retainedHeap(emu: EmulatorProcess, dir: string): Promise<number> {
+  process.kill(emu.pid, 'SIGUSR2');
+  for (let i = 0, size = -1; i < 240; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot'));
+    if (file) {
+      const now = statSync(path.join(dir, file)).size;
+      if (now > 0 && now === size) {
+        rmSync(path.join(dir, file));
+        return metricSum(await scrapeMetrics(emu.url), 'nodejs_heap_size_used_bytes');
+      }
+      size = now;
+    }
+  }
+  throw new Error('the emulator wrote no heap snapshot within 120 s');
+}
+
+async function measure(emu: EmulatorProcess, total: number, snapshotDir: string): Promise<string> {
   const name = 'load-two-instances';
   const direct = await deployWithDirectUrl(emu, name, {
     image: ECHO_IMAGE,
@@ -102,6 +138,8 @@ export async function benchLoadRss(emu: EmulatorProcess, total: number): Promise
     const gatewayCpuRaw = cpuMs(emu.pid) - gatewayCpu1;
     const straight = await runLoad(direct, '/invocations', BODY, total, CONCURRENCY);
     const final = { rss: rssBytes(emu.pid), fds: openFds(emu.pid) };
+    const heapBeforeGc = metricSum(await scrapeMetrics(emu.url), 'nodejs_heap_size_used_bytes');
+    const retained = await retainedHeap(emu, snapshotDir);
 
     const growth = (after.rss / before.rss - 1) * 100;
     const heap = (s: typeof before.metrics) => metricSum(s, 'nodejs_heap_size_used_bytes');
@@ -136,6 +174,7 @@ export async function benchLoadRss(emu: EmulatorProcess, total: number): Promise
         `${(gatewayCpuSdk / total).toFixed(2)} ms / ${(gatewayCpuRaw / total).toFixed(2)} ms; ${(clientCpuSdk / total).toFixed(2)} ms`,
       ],
       ['RSS / fds at the end', `${mib(final.rss)} / ${final.fds}`],
+      ['heap used at the end: as found / after the full GC of a heap snapshot (retained)', `${mib(heapBeforeGc)} / ${mib(retained)}`],
     ];
     return [
       `Load: ${total} InvokeEndpoint calls of 1 KiB at c=${CONCURRENCY}, two-instance ml.m5.large echo endpoint, after ${WARM_UP} warm-up calls`,

@@ -51,13 +51,7 @@ try {
   await emu.stop();
 }
 if (wanted('load')) {
-  // An emulator of its own: the RSS it measures is not that of the benchmarks before it.
-  const own = await startEmulatorProcess();
-  try {
-    console.log(await benchLoadRss(own, quick ? 2000 : 10_000), '\n');
-  } finally {
-    await own.stop();
-  }
+  console.log(await benchLoadRss(quick ? 2000 : 10_000), '\n');
 }
 if (named.includes('soak')) {
   // Only when named: it runs SME_SOAK_MINUTES (default 30) minutes.
