@@ -56,9 +56,10 @@ const count = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b
 
 /**
  * The load benchmark (issue: 10,000 InvokeEndpoint calls at concurrency 32 on a two-instance endpoint, 0
- * failures, gateway RSS growth ≤ 10% after warm-up). Three runs of the same calls, in the same emulator:
- * the JS SDK through the gateway (the figure), undici through the gateway (the SDK's own cost is the
- * difference), and undici straight to one container's published port (the baseline).
+ * failures, gateway RSS growth ≤ 10% after warm-up). Four runs of the same calls, in the same emulator:
+ * the JS SDK through the gateway (the figure), the same again (warm-up or leak?), undici through the
+ * gateway (the SDK's own cost is the difference), and undici straight to one container's published port
+ * (the baseline).
  */
 export async function benchLoadRss(total: number): Promise<string> {
   // An emulator of its own (the RSS it measures is not that of other benchmarks), which writes a heap
