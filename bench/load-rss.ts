@@ -144,6 +144,7 @@ async function measure(emu: EmulatorProcess, total: number, snapshotDir: string)
 
     const growth = (after.rss / before.rss - 1) * 100;
     const heap = (s: typeof before.metrics) => metricSum(s, 'nodejs_heap_size_used_bytes');
+    const heapTotal = (s: typeof before.metrics) => metricSum(s, 'nodejs_heap_size_total_bytes');
     const ext = (s: typeof before.metrics) => metricSum(s, 'nodejs_external_memory_bytes');
     const failures = count(sdk.failures);
     const split = [...sdk.perInstance.entries()].map(([h, n]) => `${h.slice(0, 12)}: ${n}`).join(', ');
@@ -160,6 +161,7 @@ async function measure(emu: EmulatorProcess, total: number, snapshotDir: string)
       ['RSS peak during the run (sampled every 250 ms)', `${mib(peak)} (${samples} samples)`],
       ['RSS growth', `${pct(growth)}${growth > 10 ? '  ← over the 10% target' : ''}`],
       ['heap used before / after', `${mib(heap(before.metrics))} / ${mib(heap(after.metrics))}`],
+      ['V8 heap total (committed) before / after', `${mib(heapTotal(before.metrics))} / ${mib(heapTotal(after.metrics))}`],
       ['external memory before / after', `${mib(ext(before.metrics))} / ${mib(ext(after.metrics))}`],
       ['open fds before / right after / +5 s idle', `${before.fds} / ${fdsRightAfter} / ${after.fds}`],
       ['undici through the gateway: req/s, p50 / p99, errors', `${raw.throughput.toFixed(0)}, ${p(raw.latenciesMs, 50)} / ${p(raw.latenciesMs, 99)}, ${raw.errors}`],
