@@ -10,6 +10,10 @@ import { freePort } from '../test/helpers/free-port.js';
 export interface EmulatorProcess {
   url: string;
   port: number;
+  /** The emulator's own process id, for /proc readings (RSS, open fds) that do not go through its event loop. */
+  pid: number;
+  /** Its SME_STATE_DIR: the label on every container it starts. */
+  stateDir: string;
   sm: SageMakerClient;
   runtime: SageMakerRuntimeClient;
   stop(): Promise<void>;
@@ -45,6 +49,8 @@ export async function startEmulatorProcess(env: Record<string, string> = {}): Pr
   return {
     url,
     port,
+    pid: child.pid!,
+    stateDir,
     sm,
     runtime,
     async stop() {

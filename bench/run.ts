@@ -4,9 +4,11 @@ import { benchColdStart } from './cold-start.js';
 import { benchWarmPathWithConsole } from './console-open.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { benchEndpointCreation } from './endpoint-creation.js';
+import { benchLoadRss } from './load-rss.js';
 import { benchMultiModel } from './multi-model.js';
 import { benchRecommenderAccuracy } from './recommender-accuracy.js';
 import { benchS3Transfer } from './s3-transfer.js';
+import { benchSoak } from './soak.js';
 import { benchStreamingTtfb } from './streaming-ttfb.js';
 import { benchTransformThroughput } from './transform-throughput.js';
 import { benchWarmPath } from './warm-path.js';
@@ -47,6 +49,17 @@ try {
   }
 } finally {
   await emu.stop();
+}
+if (wanted('load')) {
+  console.log(await benchLoadRss(quick ? 2000 : 10_000), '\n');
+}
+if (named.includes('soak')) {
+  // Only when named: it runs SME_SOAK_MINUTES (default 30) minutes.
+  const minutes = Number(process.env.SME_SOAK_MINUTES ?? 30);
+  if (!Number.isInteger(minutes) || minutes < 1) {
+    throw new Error(`SME_SOAK_MINUTES must be a whole number of minutes ≥ 1, got ${process.env.SME_SOAK_MINUTES}`);
+  }
+  console.log(await benchSoak(minutes), '\n');
 }
 if (wanted('creation')) {
   console.log(await benchEndpointCreation(quick ? 5 : 9));
