@@ -39,6 +39,12 @@ export class ProvisionedFleet implements VariantFleet {
   private stopped = false;
   /** Replacements started that have not added their instance yet (or are backing off). */
   private pendingReplacements = 0;
+  /** Set while the Docker engine does not answer (see docker-watch.ts): requests fail fast instead of waiting. */
+  private engineDown: string | undefined;
+  /** Aborted when the engine returns: replacements backing off try again at once. */
+  private wake = new AbortController();
+  /** Settles when the engine is found lost: requests waiting for a replacement stop waiting. */
+  private engineLostNotice = notice();
   private readonly log: Logger;
   /** Told when a request slot frees or an instance becomes ready (the async workers wait on it). */
   private readonly capacityListeners = new Set<() => void>();
@@ -201,8 +207,12 @@ export class ProvisionedFleet implements VariantFleet {
       if (this.stopped || this.replacements.size === 0) {
         throw new NoCapacityError(`No instance of variant ${this.variantName} is available.`);
       }
+      if (this.engineDown !== undefined) {
+        // No container can start until the engine returns: ServiceUnavailable now beats a wait of unknown length.
+        throw new NoCapacityError(`No instance of variant ${this.variantName} is available: the Docker engine is unreachable (${this.engineDown}).`);
+      }
       // Every instance is down and replacements are starting: wait for one.
-      await untilOneSettles([...this.replacements], signal);
+      await untilOneSettles([...this.replacements, this.engineLostNotice.promise], signal);
     }
   }
 
@@ -312,12 +322,42 @@ export class ProvisionedFleet implements VariantFleet {
           counted = true;
           const delay = this.backoff.next();
           this.log.error({ err: (err as Error).message, retryInMs: delay }, 'replacement instance failed to start');
-          await sleepOn(this.env.clock, delay);
+          await sleepOn(this.env.clock, delay, this.wake.signal).catch(() => undefined);
         }
       }
     } finally {
       uncount();
     }
+  }
+
+  /** The Docker engine stopped answering (docker-watch.ts). */
+  engineLost(error: string): void {
+    this.engineDown = error;
+    this.engineLostNotice.resolve();
+  }
+
+  /**
+   * The engine answers again: containers that went down with it (their die
+   * events were lost with the event stream) are replaced, and replacements
+   * backing off try again at once.
+   */
+  async engineReturned(): Promise<void> {
+    this.engineDown = undefined;
+    this.engineLostNotice = notice();
+    this.backoff.reset();
+    const woken = this.wake;
+    this.wake = new AbortController();
+    woken.abort();
+    for (const i of [...this.instances]) {
+      if (!i.containerId) {
+        continue;
+      }
+      const state = await this.env.docker.state(i.containerId).catch(() => undefined);
+      if (!state?.running) {
+        this.containerExited({ id: i.containerId, exitCode: state?.exitCode, oom: false });
+      }
+    }
+    this.refill('the Docker engine returned');
   }
 
   stats(): FleetStats {
@@ -355,6 +395,13 @@ export class ProvisionedFleet implements VariantFleet {
     const all = this.instances.splice(0);
     await Promise.all(all.map((i) => i.stop(graceSeconds)));
   }
+}
+
+/** A promise and its resolve, for a one-time notice. */
+function notice(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 /** Waits until one of `promises` settles (whichever way), or rejects when the signal aborts. */
