@@ -27,6 +27,7 @@ import { FaultTags } from './runtime-plane/fault-injection.js';
 import { type InvokeAsyncDeps, invokeEndpointAsync } from './runtime-plane/invoke-async.js';
 import { type InvokeDeps, type InvokeRequest, invokeEndpoint } from './runtime-plane/invoke-endpoint.js';
 import { invokeEndpointWithResponseStream } from './runtime-plane/invoke-stream.js';
+import { pingWithin } from './hosting/docker-watch.js';
 import { s3Handler } from './s3/handler.js';
 import type { S3Storage } from './s3/storage.js';
 import type { Clock } from './shared/clock.js';
@@ -272,8 +273,10 @@ function fallbackApp(deps: AppDeps): (req: IncomingMessage, res: ServerResponse,
     next();
   });
 
+  // Always HTTP 200 (a probe must not kill the emulator when Docker goes); the ping is time-boxed so that
+  // a hung engine still gets an answer within ~2 s (docker-watch.ts).
   app.get('/health', (_req, res) => {
-    deps.docker.ping().then(
+    pingWithin(deps.docker).then(
       (d) => res.json({ status: 'ok', docker: { reachable: true, version: d.version } }),
       (err: Error) => res.json({ status: 'ok', docker: { reachable: false, error: err.message } }),
     );

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config/load.js';
 import { createLogger } from './observability/logger.js';
 import { startEmulator } from './server.js';
+import { StateDirError } from './store/database.js';
 
 const USAGE = `Usage: sagemaker-emulator [--help] [--version]
 
@@ -40,7 +41,13 @@ export async function main(argv: string[]): Promise<void> {
   }
   const log = createLogger(config.logLevel, process.stdout.isTTY === true);
   const emulator = await startEmulator(config, log).catch((err: Error) => {
-    log.fatal({ err }, 'could not start');
+    if (err instanceof StateDirError) {
+      // A cause the user can act on: one line, no stack.
+      log.fatal({ stateDir: config.stateDir }, err.message);
+      process.stderr.write(`sagemaker-emulator: ${err.message}\n`);
+    } else {
+      log.fatal({ err }, 'could not start');
+    }
     process.exit(1);
   });
 

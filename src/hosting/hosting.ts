@@ -1,4 +1,5 @@
 import type { ContainerExitEvent } from '../docker/container-client.js';
+import { labels } from '../docker/labels.js';
 import type { VariantSnapshot } from '../observability/metrics.js';
 import type { EndpointRecord, VariantState } from '../store/records.js';
 import { bringUp } from './bring-up.js';
@@ -8,7 +9,9 @@ import type { EndpointDeployment } from './endpoint-deployment.js';
 import { FleetFactory } from './fleet-factory.js';
 import { gatewayLabels, removeOrphans } from './gateway-containers.js';
 import { type HostingContext, type HostingDeps, STOP_GRACE_SECONDS } from './hosting-context.js';
+import { DockerWatch } from './docker-watch.js';
 import { deploymentInstances, type VariantInstances } from './instance-views.js';
+import { ProvisionedFleet } from './provisioned-fleet.js';
 import type { InstanceEnv } from './model-instance.js';
 import { resetAll } from './reset-all.js';
 import { resize } from './resize.js';
@@ -27,7 +30,9 @@ export type { HostingDeps } from './hosting-context.js';
 export class Hosting {
   private readonly ctx: HostingContext;
   private readonly pending = new Set<Promise<unknown>>();
-  private readonly unsubscribe: () => void;
+  private unsubscribe: () => void;
+  /** Notices the Docker engine going away and coming back (docker-watch.ts). */
+  readonly dockerWatch: DockerWatch;
   private readonly undeployListeners = new Set<(region: string, name: string) => void>();
   /** How containers are started, for the jobs that start their own (batch transform). */
   readonly instanceEnv: InstanceEnv;
@@ -51,6 +56,40 @@ export class Hosting {
       costs: new CostMeter(deps.clock, deps.metrics),
     };
     this.unsubscribe = deps.docker.onExit((e) => this.containerExited(e));
+    this.dockerWatch = new DockerWatch(deps.docker, deps.clock, deps.log.child({ component: 'docker-watch' }), {
+      lost: (error) => this.provisionedFleets().forEach((f) => f.engineLost(error)),
+      returned: () => {
+        // The event stream died with the engine: subscribing again opens a new one.
+        this.unsubscribe();
+        this.unsubscribe = deps.docker.onExit((e) => this.containerExited(e));
+        this.track(Promise.all(this.provisionedFleets().map((f) => f.engineReturned())).then(() => this.removeDeadContainers()));
+      },
+    });
+    this.dockerWatch.start();
+  }
+
+  /**
+   * After an engine outage: this gateway's endpoint containers that no
+   * longer run and that no instance holds (their removal failed while the
+   * engine was gone) are removed now.
+   */
+  private async removeDeadContainers(): Promise<void> {
+    const held = new Set(this.ctx.registry.all().flatMap((d) => d.allFleets().flatMap((f) => f.listInstances().map((i) => i.containerId))));
+    const mine = await this.ctx.docker.listManaged([`${labels.gateway}=${this.ctx.gatewayId}`]);
+    for (const c of mine) {
+      if (held.has(c.id) || c.labels[labels.job] !== undefined) {
+        continue;
+      }
+      const state = await this.ctx.docker.state(c.id).catch(() => undefined);
+      if (state && !state.running) {
+        await this.ctx.docker.remove(c.id, 0).catch(() => undefined);
+        this.ctx.log.info({ container: c.name }, 'removed a container that went down with the Docker engine');
+      }
+    }
+  }
+
+  private provisionedFleets(): ProvisionedFleet[] {
+    return this.ctx.registry.all().flatMap((d) => d.allFleets().filter((f): f is ProvisionedFleet => f instanceof ProvisionedFleet));
   }
 
   get(region: string, name: string): EndpointDeployment | undefined {
@@ -142,6 +181,7 @@ export class Hosting {
 
   /** Stops every container (SIGINT/SIGTERM); the stored state stays for the next start. */
   async shutdown(): Promise<void> {
+    this.dockerWatch.stop();
     this.unsubscribe();
     const deployments = this.ctx.registry.takeAll();
     for (const d of deployments) {

@@ -16,6 +16,12 @@ export const REALTIME_MAX_PAYLOAD = 6_291_456;
 /** Seconds a scaled-in instance gets between SIGTERM and SIGKILL, once its requests are done. */
 const SCALE_IN_GRACE_SECONDS = 5;
 
+/** How many times a scale-out instance whose container was killed while starting is started again. */
+const KILLED_START_RETRIES = 3;
+
+/** SIGKILL's exit code: `docker kill` (or the OOM killer, which Docker reports separately). */
+const KILLED_EXIT_CODE = 137;
+
 /**
  * A provisioned variant: InitialInstanceCount containers, kept at that count.
  * Requests go round robin across ready instances; an instance that dies is
@@ -25,11 +31,20 @@ export class ProvisionedFleet implements VariantFleet {
   readonly maxPayloadBytes = REALTIME_MAX_PAYLOAD;
   readonly multiModel: boolean;
   private readonly instances: ModelInstance[] = [];
-  private readonly replacements = new Set<Promise<void>>();
+  /** Starts in progress (replacements and scale-out instances): a request finding no ready instance waits on them. */
+  private readonly replacements = new Set<Promise<unknown>>();
   private readonly requests: InFlightCounter;
   private readonly backoff = new Backoff();
   private next = 0;
   private stopped = false;
+  /** Replacements started that have not added their instance yet (or are backing off). */
+  private pendingReplacements = 0;
+  /** Set while the Docker engine does not answer (see docker-watch.ts): requests fail fast instead of waiting. */
+  private engineDown: string | undefined;
+  /** Aborted when the engine returns: replacements backing off try again at once. */
+  private wake = new AbortController();
+  /** Settles when the engine is found lost: requests waiting for a replacement stop waiting. */
+  private engineLostNotice = notice();
   private readonly log: Logger;
   /** Told when a request slot frees or an instance becomes ready (the async workers wait on it). */
   private readonly capacityListeners = new Set<() => void>();
@@ -67,25 +82,31 @@ export class ProvisionedFleet implements VariantFleet {
    * stopping them once their requests are done. Rejects if new instances fail.
    */
   async scaleTo(count: number): Promise<void> {
-    const live = this.instances.filter((i) => i.status === 'Ready' || i.status === 'Starting');
+    const live = this.live();
     this.count = count;
     if (count > live.length) {
-      const added = this.add(count - live.length);
-      await startAllOrUndo(
-        added.map((i) => i.start()),
-        () =>
-          Promise.all(
-            added.map((i) => {
-              this.forget(i);
-              return i.stop(0);
-            }),
-          ),
-      );
+      const starts = Array.from({ length: count - live.length }, () => this.track(this.startScaleOut()));
+      const results = await Promise.allSettled(starts);
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) {
+        // The ones that did start go again: the caller rolls the variant back to what it had.
+        const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        await Promise.all(
+          started.map((i) => {
+            this.forget(i);
+            return i.stop(0);
+          }),
+        );
+        throw failure.reason;
+      }
       this.log.info({ instances: count }, 'variant scaled out');
       this.capacityChanged();
     } else if (count < live.length) {
-      // The least busy go first; they leave the rotation at once and stop when idle.
-      const leaving = [...live].sort((a, b) => a.inFlight - b.inFlight).slice(0, live.length - count);
+      // Starting instances go first (they serve nobody yet), then the least busy; they leave the
+      // rotation at once and stop when idle. A replacement that is cancelled here is not started
+      // again: the fleet is already at its new count (see startReplacement).
+      const rank = (i: ModelInstance) => (i.status === 'Starting' ? -1 : i.inFlight);
+      const leaving = [...live].sort((a, b) => rank(a) - rank(b)).slice(0, live.length - count);
       for (const i of leaving) {
         this.forget(i);
       }
@@ -96,6 +117,76 @@ export class ProvisionedFleet implements VariantFleet {
         }),
       );
       this.log.info({ instances: count }, 'variant scaled in');
+    }
+    // Instances lost while the resize ran (a kill during the scale-out or scale-in) are made up for,
+    // and the resize ends once the fleet is whole: CurrentInstanceCount is read from it then.
+    this.refill('the fleet is short after a resize');
+    await this.untilConverged();
+  }
+
+  /**
+   * Resolves once `count` instances are ready, or when no start is in
+   * progress any more (a replacement backing off counts as in progress), or
+   * after the start-up timeout: the caller reads the count, it never waits forever.
+   */
+  async untilConverged(): Promise<void> {
+    const signal = AbortSignal.timeout(this.spec.startupTimeoutMs + 5_000);
+    while (!this.stopped && this.instanceCount() < this.count && this.replacements.size > 0 && !signal.aborted) {
+      await untilOneSettles([...this.replacements], signal).catch(() => undefined);
+    }
+  }
+
+  /**
+   * One scale-out instance. A container killed from outside while it starts
+   * (exit 137, not an OOM) is started again, a few times: the kill says
+   * nothing about the model. Any other failure (the image cannot run, the
+   * model crashes, /ping never passes) fails the scale-out.
+   */
+  private async startScaleOut(): Promise<ModelInstance> {
+    for (let attempt = 0; ; attempt++) {
+      const [instance] = this.add(1);
+      try {
+        await instance!.start();
+        return instance!;
+      } catch (err) {
+        // Forgotten and re-added with no await in between, so a refill running meanwhile never sees the slot empty.
+        this.forget(instance!);
+        void instance!.stop(0);
+        const killed = instance!.exit?.exitCode === KILLED_EXIT_CODE && !instance!.exit.oom;
+        if (this.stopped || !killed || attempt >= KILLED_START_RETRIES) {
+          throw err;
+        }
+        this.log.warn({ instance: instance!.instanceId }, 'scale-out container was killed while starting; starting another');
+      }
+    }
+  }
+
+  /** Instances in the rotation or on their way into it. */
+  private live(): ModelInstance[] {
+    return this.instances.filter((i) => i.status === 'Ready' || i.status === 'Starting');
+  }
+
+  /** Keeps a start in `replacements` while it runs (requests with no ready instance wait on it). */
+  private track<T>(start: Promise<T>): Promise<T> {
+    const tracked: Promise<T> = start.finally(() => this.replacements.delete(tracked));
+    this.replacements.add(tracked);
+    return tracked;
+  }
+
+  /**
+   * Starts replacements until the fleet holds its desired count again. Every
+   * path that loses an instance ends here, so the fleet converges whatever
+   * overlaps (a kill during a scale-in, a start cancelled by a resize).
+   */
+  private refill(why: string): void {
+    if (this.stopped) {
+      return;
+    }
+    const missing = this.count - this.live().length - this.pendingReplacements;
+    for (let n = 0; n < missing; n++) {
+      this.log.warn({ why, desired: this.count }, 'starting a replacement instance');
+      this.pendingReplacements++;
+      void this.track(this.startReplacement());
     }
   }
 
@@ -116,8 +207,12 @@ export class ProvisionedFleet implements VariantFleet {
       if (this.stopped || this.replacements.size === 0) {
         throw new NoCapacityError(`No instance of variant ${this.variantName} is available.`);
       }
+      if (this.engineDown !== undefined) {
+        // No container can start until the engine returns: ServiceUnavailable now beats a wait of unknown length.
+        throw new NoCapacityError(`No instance of variant ${this.variantName} is available: the Docker engine is unreachable (${this.engineDown}).`);
+      }
       // Every instance is down and replacements are starting: wait for one.
-      await untilOneSettles([...this.replacements], signal);
+      await untilOneSettles([...this.replacements, this.engineLostNotice.promise], signal);
     }
   }
 
@@ -186,30 +281,83 @@ export class ProvisionedFleet implements VariantFleet {
     }
     this.forget(lost);
     lost.retire(why);
-    const replacement = this.startReplacement().finally(() => this.replacements.delete(replacement));
-    this.replacements.add(replacement);
+    this.refill(why);
   }
 
+  /**
+   * One replacement: starts instances (with back-off) until one is ready, or
+   * until the fleet no longer needs it (a scale-in came meanwhile, or the
+   * fleet stopped). Counted in `pendingReplacements` until it has added its
+   * instance, so that two losses at once start two, not four.
+   */
   private async startReplacement(): Promise<void> {
-    while (!this.stopped) {
-      const [instance] = this.add(1);
-      try {
-        await instance!.start();
-        this.backoff.reset();
-        this.log.info({ instance: instance!.instanceId }, 'replacement instance ready');
-        this.capacityChanged();
-        return;
-      } catch (err) {
-        this.forget(instance!);
-        await instance!.stop(0);
-        if (this.stopped) {
+    let counted = true;
+    const uncount = () => {
+      if (counted) {
+        counted = false;
+        this.pendingReplacements--;
+      }
+    };
+    try {
+      while (!this.stopped) {
+        uncount();
+        if (this.live().length >= this.count) {
           return;
         }
-        const delay = this.backoff.next();
-        this.log.error({ err: (err as Error).message, retryInMs: delay }, 'replacement instance failed to start');
-        await sleepOn(this.env.clock, delay);
+        const [instance] = this.add(1);
+        try {
+          await instance!.start();
+          this.backoff.reset();
+          this.log.info({ instance: instance!.instanceId }, 'replacement instance ready');
+          this.capacityChanged();
+          return;
+        } catch (err) {
+          this.forget(instance!);
+          await instance!.stop(0);
+          if (this.stopped || this.live().length >= this.count) {
+            return;
+          }
+          // Counted again while waiting, so that a loss during the back-off does not start a second one.
+          this.pendingReplacements++;
+          counted = true;
+          const delay = this.backoff.next();
+          this.log.error({ err: (err as Error).message, retryInMs: delay }, 'replacement instance failed to start');
+          await sleepOn(this.env.clock, delay, this.wake.signal).catch(() => undefined);
+        }
+      }
+    } finally {
+      uncount();
+    }
+  }
+
+  /** The Docker engine stopped answering (docker-watch.ts). */
+  engineLost(error: string): void {
+    this.engineDown = error;
+    this.engineLostNotice.resolve();
+  }
+
+  /**
+   * The engine answers again: containers that went down with it (their die
+   * events were lost with the event stream) are replaced, and replacements
+   * backing off try again at once.
+   */
+  async engineReturned(): Promise<void> {
+    this.engineDown = undefined;
+    this.engineLostNotice = notice();
+    this.backoff.reset();
+    const woken = this.wake;
+    this.wake = new AbortController();
+    woken.abort();
+    for (const i of [...this.instances]) {
+      if (!i.containerId) {
+        continue;
+      }
+      const state = await this.env.docker.state(i.containerId).catch(() => undefined);
+      if (!state?.running) {
+        this.containerExited({ id: i.containerId, exitCode: state?.exitCode, oom: false });
       }
     }
+    this.refill('the Docker engine returned');
   }
 
   stats(): FleetStats {
@@ -247,6 +395,13 @@ export class ProvisionedFleet implements VariantFleet {
     const all = this.instances.splice(0);
     await Promise.all(all.map((i) => i.stop(graceSeconds)));
   }
+}
+
+/** A promise and its resolve, for a one-time notice. */
+function notice(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 /** Waits until one of `promises` settles (whichever way), or rejects when the signal aborts. */

@@ -45,8 +45,11 @@ export async function resize(ctx: HostingContext, region: string, name: string, 
     await Promise.all(
       before.map(async (v) => {
         const fleet = deployment.fleets.get(v.VariantName);
-        if (fleet instanceof ProvisionedFleet && v.CurrentInstanceCount !== undefined) {
-          await fleet.scaleTo(v.CurrentInstanceCount).catch(() => undefined);
+        // Back to the count it was asked to hold, not the one it happened to have (a replacement
+        // may have been starting: rolling back to that count would leave the fleet short for good).
+        const target = v.DesiredInstanceCount ?? v.CurrentInstanceCount;
+        if (fleet instanceof ProvisionedFleet && target !== undefined) {
+          await fleet.scaleTo(target).catch(() => undefined);
         }
       }),
     );

@@ -29,9 +29,64 @@ const migrations: string[] = [
    CREATE INDEX async_requests_by_endpoint ON async_requests (region, endpoint, state, seq);`,
 ];
 
+/**
+ * The state directory cannot hold the database: read-only, full, not
+ * writable. Its message is one line naming the directory and the cause, for
+ * the start-up error (main.ts prints it without a stack).
+ */
+export class StateDirError extends Error {
+  override name = 'StateDirError';
+}
+
+const CAUSES: Record<string, string> = {
+  EROFS: 'it is on a read-only file system',
+  EACCES: 'it is not writable by this user',
+  EPERM: 'it is not writable by this user',
+  ENOSPC: 'its file system is full',
+  EDQUOT: 'the disk quota is exhausted',
+  SQLITE_READONLY: 'the database file is read-only',
+  SQLITE_FULL: 'its file system is full',
+  SQLITE_CANTOPEN: 'the database file cannot be opened for writing',
+};
+
+function stateDirError(stateDir: string, err: unknown): StateDirError {
+  const code = (err as { code?: string }).code ?? '';
+  const cause = CAUSES[code] ?? CAUSES[code.replace(/_.*$/, '')] ?? (err as Error).message;
+  return new StateDirError(`The state directory ${stateDir} cannot be used: ${cause} (${code || (err as Error).message}). Set SME_STATE_DIR to a writable directory or free some space.`);
+}
+
+/**
+ * Writes and removes a small probe file: a read-only mount, a full disk or
+ * missing permissions show here, before SQLite opens (whose own error says
+ * only "unable to open database file"). access(2) is not enough: root passes
+ * it on a directory chmod 0555.
+ */
+function probeWritable(stateDir: string): void {
+  const probe = path.join(stateDir, `.write-probe-${process.pid}`);
+  try {
+    fs.writeFileSync(probe, Buffer.alloc(4096));
+    fs.rmSync(probe, { force: true });
+  } catch (err) {
+    fs.rmSync(probe, { force: true });
+    throw err;
+  }
+}
+
 export function openDatabase(stateDir: string): Db {
-  fs.mkdirSync(stateDir, { recursive: true });
-  const db = new Database(path.join(stateDir, 'state.sqlite'));
+  try {
+    fs.mkdirSync(stateDir, { recursive: true });
+    probeWritable(stateDir);
+    const file = path.join(stateDir, 'state.sqlite');
+    if (fs.existsSync(file)) {
+      fs.accessSync(file, fs.constants.W_OK);
+    }
+    return migrate(new Database(file));
+  } catch (err) {
+    throw err instanceof StateDirError ? err : stateDirError(stateDir, err);
+  }
+}
+
+function migrate(db: Db): Db {
   // WAL keeps readers off the writer's back; NORMAL sync is durable across a process crash.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
