@@ -74,17 +74,27 @@ export async function fetchModelData(url: string | undefined, targetDir: string,
     }
     return unpackStream(Readable.fromWeb(res.body as never), url, targetDir);
   }
-  const local = url.startsWith('file://') ? fileURLToPath(url) : path.resolve(url);
-  const stat = await fs.stat(local).catch(() => undefined);
-  if (!stat) {
-    throw new ArtifactNotFoundError(`ModelDataUrl ${url}: ${local} does not exist.`);
+  const named = url.startsWith('file://') ? fileURLToPath(url) : path.resolve(url);
+  // A symlink (to a directory, say) is followed here once: fs.cp would copy the link itself onto the
+  // target directory and fail with a SystemError (corpus: "file:// URLs that traverse").
+  const local = await fs.realpath(named).catch(() => undefined);
+  const stat = local === undefined ? undefined : await fs.stat(local).catch(() => undefined);
+  if (!local || !stat) {
+    throw new ArtifactNotFoundError(`ModelDataUrl ${url}: ${named} does not exist.`);
   }
-  if (stat.isDirectory()) {
-    await fs.cp(local, targetDir, { recursive: true });
-  } else if (isTarball(local)) {
-    await extractTarball(local, targetDir);
-  } else {
-    await fs.copyFile(local, path.join(targetDir, path.basename(local)));
+  try {
+    if (stat.isDirectory()) {
+      await fs.cp(local, targetDir, { recursive: true });
+    } else if (isTarball(local)) {
+      await extractTarball(local, targetDir);
+    } else {
+      await fs.copyFile(local, path.join(targetDir, path.basename(named)));
+    }
+  } catch (err) {
+    if (err instanceof ArtifactError) {
+      throw err;
+    }
+    throw new ArtifactError(`Could not copy ModelDataUrl ${url}: ${(err as Error).message}`);
   }
   return targetDir;
 }

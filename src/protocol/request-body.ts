@@ -37,3 +37,31 @@ function mapReadError(err: unknown, limitBytes: number): Error {
       : `Could not read the request body: ${e.message}`,
   );
 }
+
+/**
+ * Reads and drops what is left of a request body before an early refusal
+ * (an oversized payload) is answered, as body-parser does for its own 413:
+ * a server that answers and closes while the client is still sending makes
+ * the kernel reset the connection, and the client loses the answer (it sees
+ * ECONNRESET instead of the 413). Bounded: after `maxMs` the refusal is sent
+ * anyway.
+ */
+export function drainRequest(req: IncomingMessage, maxMs = 30_000): Promise<void> {
+  if (req.readableEnded || req.destroyed) {
+    return Promise.resolve();
+  }
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      req.off('end', done);
+      req.off('close', done);
+      req.off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, maxMs);
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
+    req.resume();
+  });
+}

@@ -13,6 +13,7 @@ import {
   targetModelNotSupported,
   validationError,
 } from '../protocol/wire-errors.js';
+import { drainRequest } from '../protocol/request-body.js';
 import { isServing } from '../store/endpoint-lifecycle.js';
 import type { DataCapture } from '../data-capture/data-capture.js';
 import type { FaultTags } from './fault-injection.js';
@@ -111,6 +112,8 @@ export async function admit(deps: InvokeDeps, r: InvokeRequest, site: Invocation
   const declared = Number(contentLength ?? NaN);
   if (declared > fleet.maxPayloadBytes) {
     res.setHeader('Connection', 'close');
+    // The client is still sending: read the body first, or closing resets the connection and the 413 is lost.
+    await drainRequest(req);
     throw payloadTooLarge(fleet.maxPayloadBytes);
   }
 
