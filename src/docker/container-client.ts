@@ -75,6 +75,20 @@ export interface ManagedContainer {
   labels: Record<string, string>;
 }
 
+/**
+ * A container that exited between `docker start` and the inspect that finds
+ * its port: the exit code says why (137: killed from outside).
+ */
+export class ContainerExitedEarlyError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number | undefined,
+    readonly oom: boolean,
+  ) {
+    super(message);
+  }
+}
+
 export interface ContainerExitEvent {
   id: string;
   exitCode: number | undefined;

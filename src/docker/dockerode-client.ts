@@ -1,16 +1,17 @@
 import { Writable } from 'node:stream';
 import Docker from 'dockerode';
 import type { Logger } from 'pino';
-import type {
-  ContainerClient,
-  ContainerExitEvent,
-  ContainerSpec,
-  ContainerState,
-  ContainerStats,
-  ImageInfo,
-  ManagedContainer,
-  ManagedNetwork,
-  StartedContainer,
+import {
+  type ContainerClient,
+  ContainerExitedEarlyError,
+  type ContainerExitEvent,
+  type ContainerSpec,
+  type ContainerState,
+  type ContainerStats,
+  type ImageInfo,
+  type ManagedContainer,
+  type ManagedNetwork,
+  type StartedContainer,
 } from './container-client.js';
 import { labels } from './labels.js';
 
@@ -102,13 +103,13 @@ export class DockerodeClient implements ContainerClient {
       if (spec.network) {
         const ip = info.NetworkSettings.Networks?.[spec.network]?.IPAddress;
         if (!ip) {
-          throw new Error(await this.exitedEarly(container.id, info, `container ${info.Name} has no address on network ${spec.network}`));
+          throw await this.exitedEarly(container.id, info, `container ${info.Name} has no address on network ${spec.network}`);
         }
         return { id: container.id, name: spec.name, host: ip, port: spec.containerPort };
       }
       const binding = info.NetworkSettings.Ports?.[port]?.[0];
       if (!binding) {
-        throw new Error(await this.exitedEarly(container.id, info, `container ${info.Name} has no published port for ${port}`));
+        throw await this.exitedEarly(container.id, info, `container ${info.Name} has no published port for ${port}`);
       }
       this.log.debug({ containerId: container.id, name: spec.name, hostPort: binding.HostPort }, 'container started');
       return { id: container.id, name: spec.name, host: undefined, port: Number(binding.HostPort) };
@@ -119,12 +120,16 @@ export class DockerodeClient implements ContainerClient {
   }
 
   /** A container that exits at once has no port or address: say so, with its last words, instead. */
-  private async exitedEarly(id: string, info: Docker.ContainerInspectInfo, otherwise: string): Promise<string> {
+  private async exitedEarly(id: string, info: Docker.ContainerInspectInfo, otherwise: string): Promise<Error> {
     if (info.State.Running) {
-      return otherwise;
+      return new Error(otherwise);
     }
     const logs = (await this.logsTail(id, 20)).trim();
-    return `the container exited with code ${info.State.ExitCode} right after starting.${logs ? ` Last log lines:\n${logs}` : ''}`;
+    return new ContainerExitedEarlyError(
+      `the container exited with code ${info.State.ExitCode} right after starting.${logs ? ` Last log lines:\n${logs}` : ''}`,
+      info.State.ExitCode,
+      info.State.OOMKilled,
+    );
   }
 
   followLogs(id: string, onLine: (stream: 'stdout' | 'stderr', line: string) => void): () => void {

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
-import type { ContainerClient, ContainerExitEvent, ContainerSpec } from '../docker/container-client.js';
+import { type ContainerClient, ContainerExitedEarlyError, type ContainerExitEvent, type ContainerSpec } from '../docker/container-client.js';
 import { MODEL_HARDENING } from '../docker/hardening.js';
 import { containerName, labels } from '../docker/labels.js';
 import { type Clock, sleepOn } from '../shared/clock.js';
@@ -147,6 +147,10 @@ export class ModelInstance {
       : env.docker.run(runSpec);
     const started = await launch.catch((err: Error) => {
       this.status = 'Failed';
+      if (err instanceof ContainerExitedEarlyError) {
+        // Killed (or crashed) before its port was known: the fleet reads the exit code to tell a kill from a broken model.
+        this.exit = { id: '', exitCode: err.exitCode, oom: err.oom };
+      }
       throw err instanceof StartupError ? err : new StartupError(`Could not start a container from image "${spec.image}": ${err.message}`);
     });
     if (this.status === 'Stopping' || this.status === 'Stopped') {
