@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,16 @@ function dockerdPid(): number | undefined {
     return out ? Number(out) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Gone, or a zombie nobody reaped (a container's PID 1 may not reap): either way it holds nothing. */
+function processGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
   }
 }
 
@@ -101,7 +111,8 @@ describe('faults: the Docker engine restarts under the emulator', { timeout: TIM
       });
     const step = (what: string) => console.log(`[faults] docker restart: ${what} (${Date.now() - t0} ms)`);
 
-    process.kill(dockerdPid()!, 'SIGTERM');
+    const pid = dockerdPid()!;
+    process.kill(pid, 'SIGTERM');
     await pollUntil('the engine to stop answering', () => !engineAnswers(), { timeoutMs: 60_000, intervalMs: 250 });
     step('engine stopped answering');
     const down = await pollUntil(
@@ -131,6 +142,10 @@ describe('faults: the Docker engine restarts under the emulator', { timeout: TIM
     }
 
     step(`outage invocations: ${JSON.stringify(outage)}`);
+    // The old daemon closes its socket first and exits later; until it has, it holds /var/run/docker.pid
+    // and a new dockerd refuses to start ("pid file found").
+    await pollUntil('the old dockerd to exit', () => processGone(pid) || undefined, { timeoutMs: 60_000, intervalMs: 250 });
+    step('the old dockerd exited');
     const t1 = Date.now();
     startEngine();
     step('engine started again');
