@@ -5,7 +5,7 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { ECHO_IMAGE } from '../test/helpers/docker.js';
 import { deployWithDirectUrl } from './deploy.js';
 import { type EmulatorProcess, startEmulatorProcess } from './emulator-process.js';
-import { runLoad } from './load.js';
+import { closedLoop, runLoad } from './load.js';
 import { cpuMs, metricSum, mib, openFds, rssBytes, sampleRss, scrapeMetrics } from './process-probe.js';
 import { ms, percentile, table } from './stats.js';
 
@@ -28,27 +28,19 @@ interface SdkRun {
  * a failure. Failures are counted by the SDK's error name (the wire error code).
  */
 async function runSdk(rt: SageMakerRuntimeClient, endpoint: string, total: number, concurrency: number): Promise<SdkRun> {
-  const run: SdkRun = { latenciesMs: [], throughput: 0, failures: new Map(), perInstance: new Map() };
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next++ < total) {
-        const start = performance.now();
-        try {
-          const out = await rt.send(new InvokeEndpointCommand({ EndpointName: endpoint, Body: BODY, ContentType: 'application/json' }));
-          const host = (JSON.parse(Buffer.from(out.Body!).toString('utf8')) as { hostname?: string }).hostname ?? '?';
-          run.perInstance.set(host, (run.perInstance.get(host) ?? 0) + 1);
-        } catch (err) {
-          const code = (err as { name?: string }).name ?? 'Error';
-          run.failures.set(code, (run.failures.get(code) ?? 0) + 1);
-        }
-        run.latenciesMs.push(performance.now() - start);
-      }
-    }),
-  );
-  run.throughput = run.latenciesMs.length / ((performance.now() - t0) / 1000);
-  return run;
+  const failures = new Map<string, number>();
+  const perInstance = new Map<string, number>();
+  const { latenciesMs, throughput } = await closedLoop(total, concurrency, async () => {
+    try {
+      const out = await rt.send(new InvokeEndpointCommand({ EndpointName: endpoint, Body: BODY, ContentType: 'application/json' }));
+      const host = (JSON.parse(Buffer.from(out.Body!).toString('utf8')) as { hostname?: string }).hostname ?? '?';
+      perInstance.set(host, (perInstance.get(host) ?? 0) + 1);
+    } catch (err) {
+      const code = (err as { name?: string }).name ?? 'Error';
+      failures.set(code, (failures.get(code) ?? 0) + 1);
+    }
+  });
+  return { latenciesMs, throughput, failures, perInstance };
 }
 
 const pct = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
